@@ -1,0 +1,1 @@
+"""Subcommands of the ``rendement`` CLI: one module each, with ``register`` and ``run``."""
