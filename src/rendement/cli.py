@@ -17,7 +17,18 @@ from rendement import __version__
 from rendement.errors import DataValidationError, RendementError
 
 #: Subcommand modules, in the order ``rendement --help`` lists them.
-COMMANDS = ("validate", "simulate", "fit", "score", "lists", "plan", "models", "report", "keys", "serve")
+COMMANDS = (
+    "validate",
+    "simulate",
+    "fit",
+    "score",
+    "lists",
+    "plan",
+    "models",
+    "report",
+    "keys",
+    "serve",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -26,7 +26,9 @@ class Violation:
     """One violation of the data contract: where it is and what was expected."""
 
     file: str
-    row: int | None  # row number as the user sees it in the file (header = row 1); None = whole file/column
+    row: (
+        int | None
+    )  # row number as the user sees it in the file (header = row 1); None = whole file/column
     column: str | None
     value: str | None
     expected: str
@@ -52,10 +54,16 @@ class DataValidationError(RendementError):
 
     def __init__(self, violations: list[Violation]):
         self.violations = list(violations)
-        super().__init__(f"the data folder has {len(self.violations)} violation(s) of the data contract")
+        super().__init__(
+            f"the data folder has {len(self.violations)} violation(s) of the data contract"
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "message": str(self), "violations": [v.to_dict() for v in self.violations]}
+        return {
+            "code": self.code,
+            "message": str(self),
+            "violations": [v.to_dict() for v in self.violations],
+        }
 
 
 class ModelFolderError(RendementError):

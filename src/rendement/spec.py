@@ -155,7 +155,12 @@ class ModelSpec:
 
     def terms(self) -> list[str]:
         """All terms in parameter order."""
-        return self.baseline_terms() + self.client_terms() + self.instrument_terms() + self.calendar_terms()
+        return (
+            self.baseline_terms()
+            + self.client_terms()
+            + self.instrument_terms()
+            + self.calendar_terms()
+        )
 
     # ---- pieces --------------------------------------------------------------
     def baseline_piece(self, month: np.ndarray | Sequence[int] | int) -> np.ndarray:
@@ -183,7 +188,9 @@ class ModelSpec:
         known = {f for f in cls.__dataclass_fields__}
         unknown = set(d) - known
         if unknown:
-            raise SpecificationError(f"unknown specification field(s) {sorted(unknown)}; known: {sorted(known)}")
+            raise SpecificationError(
+                f"unknown specification field(s) {sorted(unknown)}; known: {sorted(known)}"
+            )
         kw: dict[str, Any] = {}
         for k, v in d.items():
             if k == "extra_levels":
@@ -197,8 +204,13 @@ class ModelSpec:
     def with_instruments(self, codes: Iterable[str]) -> ModelSpec:
         return replace(self, instruments=tuple(codes))
 
-    def resolve(self, clients: pd.DataFrame, *, instruments: Iterable[str] | None = None,
-                calendar_years: Iterable[int] | None = None) -> ModelSpec:
+    def resolve(
+        self,
+        clients: pd.DataFrame,
+        *,
+        instruments: Iterable[str] | None = None,
+        calendar_years: Iterable[int] | None = None,
+    ) -> ModelSpec:
         """Fill in data-dependent parts: levels of text extra columns, instruments, calendar years."""
         missing = [f for f in self.extra_features if f not in clients.columns]
         if missing:
@@ -213,7 +225,12 @@ class ModelSpec:
                 continue
             if not pd.api.types.is_numeric_dtype(col):
                 vals = col.dropna().astype(str)
-                levels[f] = tuple(vals.value_counts().sort_index().sort_values(ascending=False, kind="stable").index)
+                levels[f] = tuple(
+                    vals.value_counts()
+                    .sort_index()
+                    .sort_values(ascending=False, kind="stable")
+                    .index
+                )
         kw: dict[str, Any] = {"extra_levels": levels}
         if instruments is not None:
             kw["instruments"] = tuple(instruments)
@@ -238,6 +255,7 @@ def _without_protected(features: Iterable[str]) -> tuple[str, ...]:
 
 
 # ---- encoding of clients -------------------------------------------------------
+
 
 def age_band(age_years: np.ndarray) -> np.ndarray:
     """Age band label of completed years of age (below 18 counts as 18-26)."""
@@ -274,14 +292,19 @@ def client_levels(frame: pd.DataFrame) -> pd.DataFrame:
     out["household_type"] = frame["household_type"].to_numpy(dtype=object)
     out["education"] = frame["education"].to_numpy(dtype=object)
     out["dutch_language"] = (
-        _bool_level(frame["dutch_language"], "ja", "nee") if "dutch_language" in frame else "onbekend"
+        _bool_level(frame["dutch_language"], "ja", "nee")
+        if "dutch_language" in frame
+        else "onbekend"
     )
     out["work_experience_band"] = (
         experience_band(frame["work_experience_years"].to_numpy(dtype=float))
-        if "work_experience_years" in frame else "onbekend"
+        if "work_experience_years" in frame
+        else "onbekend"
     )
     out["health_restriction"] = (
-        _bool_level(frame["health_restriction"], "ja", "nee") if "health_restriction" in frame else "onbekend"
+        _bool_level(frame["health_restriction"], "ja", "nee")
+        if "health_restriction" in frame
+        else "onbekend"
     )
     return out
 
@@ -300,14 +323,18 @@ def client_design(spec: ModelSpec, frame: pd.DataFrame) -> pd.DataFrame:
             cols[f"{f}[{lvl}]"] = (v == lvl).astype(np.float64)
     for f in spec.extra_features:
         if f not in frame.columns:
-            raise SpecificationError(f"the model uses extra column '{f}', which is not in the clients data")
+            raise SpecificationError(
+                f"the model uses extra column '{f}', which is not in the clients data"
+            )
         lv = spec.extra_levels.get(f)
         if lv:
             v = frame[f].astype("string").fillna("").to_numpy(dtype=object)
             for lvl in lv[1:]:
                 cols[f"extra:{f}[{lvl}]"] = (v == lvl).astype(np.float64)
         else:
-            cols[f"extra:{f}"] = pd.to_numeric(frame[f], errors="coerce").fillna(0.0).to_numpy(dtype=np.float64)
+            cols[f"extra:{f}"] = (
+                pd.to_numeric(frame[f], errors="coerce").fillna(0.0).to_numpy(dtype=np.float64)
+            )
     return pd.DataFrame(cols, index=frame.index, columns=spec.client_terms())
 
 

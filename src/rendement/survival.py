@@ -61,7 +61,11 @@ def mixture_survival(eta: np.ndarray, locations: np.ndarray, weights: np.ndarray
     return out
 
 
-def outflow_group(p6: np.ndarray, p18: np.ndarray, cutoffs: tuple[float, float] = (0.5, 0.5)) -> np.ndarray:
+def outflow_group(
+    p6: np.ndarray, p18: np.ndarray, cutoffs: tuple[float, float] = (0.5, 0.5)
+) -> np.ndarray:
     """Outflow group (*uitstroomgroep*): 1 leaves within 6 months, 2 within 18, 3 not within 18."""
     c6, c18 = cutoffs
-    return np.where(np.asarray(p6) >= c6, 1, np.where(np.asarray(p18) >= c18, 2, 3)).astype(np.int64)
+    return np.where(np.asarray(p6) >= c6, 1, np.where(np.asarray(p18) >= c18, 2, 3)).astype(
+        np.int64
+    )

@@ -30,11 +30,15 @@ def months_between(start: dt.date | pd.Timestamp, end: dt.date | pd.Timestamp) -
     return months
 
 
-def months_between_arrays(start: pd.Series | pd.DatetimeIndex, end: pd.Series | pd.DatetimeIndex) -> np.ndarray:
+def months_between_arrays(
+    start: pd.Series | pd.DatetimeIndex, end: pd.Series | pd.DatetimeIndex
+) -> np.ndarray:
     """Vectorised :func:`months_between` for datetime64 arrays (NaT gives -1 << 30)."""
     s = pd.DatetimeIndex(start)
     e = pd.DatetimeIndex(end)
-    months = (e.year.to_numpy() - s.year.to_numpy()) * 12 + (e.month.to_numpy() - s.month.to_numpy())
+    months = (e.year.to_numpy() - s.year.to_numpy()) * 12 + (
+        e.month.to_numpy() - s.month.to_numpy()
+    )
     months = months - (e.day.to_numpy() < s.day.to_numpy()).astype(months.dtype)
     missing = np.asarray(s.isna() | e.isna())
     out = np.where(missing, -(1 << 30), months).astype(np.int64)

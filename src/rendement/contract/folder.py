@@ -60,5 +60,7 @@ class DataFolder:
         for name in ("clients", "spells", "trajectories", "instruments"):
             frame: pd.DataFrame = getattr(self, name)
             h.update(name.encode())
-            h.update(pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes())
+            h.update(
+                pd.util.hash_pandas_object(frame.astype(str), index=False).to_numpy().tobytes()
+            )
         return h.hexdigest()

@@ -81,7 +81,13 @@ class Table:
 CLIENTS = Table(
     "clients",
     (
-        Column("client_id", "string", True, unique=True, notes="pseudonymous key; BSN-like values refused"),
+        Column(
+            "client_id",
+            "string",
+            True,
+            unique=True,
+            notes="pseudonymous key; BSN-like values refused",
+        ),
         Column("birth_date", "date", True),
         Column("gender", "category", False, GENDERS, notes="protected: fairness reports only"),
         Column("household_type", "category", True, HOUSEHOLD_TYPES),

@@ -1,0 +1,1 @@
+"""The rendement scoring service: FastAPI app and caseworker page (see create_app)."""
