@@ -4,14 +4,36 @@ from __future__ import annotations
 
 import argparse
 import time
+from pathlib import Path
 
 from rendement.contract.schema import METERS
+from rendement.errors import RendementError
+
+
+class FitUsageError(RendementError):
+    code = "usage"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("fit", help="estimate the model of one meter and write a model folder")
-    p.add_argument("data_dir", help="data folder (clients, spells, trajectories, instruments)")
-    p.add_argument("--out", required=True, help="model folder to write")
+    p.add_argument(
+        "data_dir", nargs="?", help="data folder (clients, spells, trajectories, instruments)"
+    )
+    p.add_argument("--out", default=None, help="model folder to write")
+    p.add_argument(
+        "--registry",
+        default=None,
+        help="register the model in this registry (models/METER/VERSION) instead of --out",
+    )
+    p.add_argument(
+        "--activate", action="store_true", help="with --registry: make it the active version"
+    )
+    p.add_argument(
+        "--from-spec",
+        default=None,
+        metavar="SPEC.yaml",
+        help="build the model from declared parameters (expert or borrowed) instead of data",
+    )
     p.add_argument("--meter", default="reintegratie", choices=METERS)
     p.add_argument("--until", default=None, help="use data up to this date only (YYYY-MM-DD)")
     p.add_argument(
@@ -29,12 +51,26 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rendement.contract import read_data_folder
-    from rendement.fitting import fit_model
-    from rendement.model_folder import save_model
     from rendement.spec import ModelSpec
 
     t0 = time.perf_counter()
+    if not args.out and not args.registry:
+        raise FitUsageError("give --out MODEL_DIR or --registry REGISTRY_DIR")
+    if args.from_spec:
+        from rendement.expert import model_from_spec_file
+
+        declared = model_from_spec_file(args.from_spec)
+        where = _save(declared, args)
+        print(
+            f"Declared {declared.kind} model {declared.metadata['version']} for meter "
+            f"{declared.spec.meter} written to {where}. Every output of it says '{declared.kind}'."
+        )
+        return 0
+    if not args.data_dir:
+        raise FitUsageError("give a DATA_DIR to estimate from, or --from-spec SPEC.yaml")
+    from rendement.contract import read_data_folder
+    from rendement.fitting import fit_model
+
     data = read_data_folder(args.data_dir)
     spec = ModelSpec(meter=args.meter, calendar=args.calendar)
     if not args.quiet:
@@ -48,13 +84,26 @@ def run(args: argparse.Namespace) -> int:
         version=args.version,
         progress=not args.quiet,
     )
-    save_model(model, args.out)
+    where = _save(model, args)
     if not args.quiet:
         print(results.summary())
         m = model.metadata["metrics"]
         print(
             f"\nModel {model.metadata['version']} ({model.kind}) for meter {args.meter}: "
             f"{m['spells']:,} spells, {m['person_months']:,} person-months, {m['events']:,} outflows; "
-            f"fitted in {time.perf_counter() - t0:.1f} s.\nWritten to {args.out}"
+            f"fitted in {time.perf_counter() - t0:.1f} s.\nWritten to {where}"
         )
     return 0
+
+
+def _save(model: object, args: argparse.Namespace) -> Path:
+    from rendement.model_folder import save_model
+    from rendement.registry import Registry
+
+    if args.registry:
+        reg = Registry.at(args.registry)
+        where = reg.register(model, args.version)  # type: ignore[arg-type]
+        if args.activate:
+            reg.activate(model.spec.meter, where.name)  # type: ignore[attr-defined]
+        return where
+    return save_model(model, args.out)  # type: ignore[arg-type]
