@@ -40,7 +40,7 @@ def months_between_arrays(
         e.month.to_numpy() - s.month.to_numpy()
     )
     months = months - (e.day.to_numpy() < s.day.to_numpy()).astype(months.dtype)
-    missing = np.asarray(s.isna() | e.isna())
+    missing: np.ndarray = np.asarray(s.isna()) | np.asarray(e.isna())
     out = np.where(missing, -(1 << 30), months).astype(np.int64)
     return out
 
