@@ -46,7 +46,8 @@ TRAJECTORIES = [
     # Both run in month 15; the latest started (TRA) is current, 20 - 14 = 6 left.
     ("T08a", "K08", "TAAL", "2020-10-01", None),
     ("T08b", "K08", "TRA", "2021-03-01", None),
-    # K09: no end date, but planned last month 2 - 1 + 6 = 7 < 15 -> after
+    # K09: no end date, planned last month 2 - 1 + 6 = 7 < 15, but an empty end date means
+    # "still running" (contract): in for month 15, one month left
     ("T09", "K09", "TRA", "2020-02-01", None),
     # K10: ends 20 Mar 2021 (after as-of): last month months_between(S, B) = 14 < 15 -> after
     ("T10", "K10", "TRA", "2021-01-01", "2021-03-20"),
@@ -88,7 +89,7 @@ def test_caseload_state_for_clients_in_after_and_without_instruments() -> None:
         ("K05", 4, "", 0, 0, 0, 0, 0, 0, 0),
         ("K07", 14, "TRA", 4, 1, 0, 0, 1, 0, 0),
         ("K08", 14, "TRA", 6, 1, 0, 0, 0, 1, 0),
-        ("K09", 14, "", 0, 0, 1, 0, 0, 0, 0),
+        ("K09", 14, "TRA", 1, 1, 0, 0, 0, 0, 0),
         ("K10", 14, "", 0, 0, 1, 0, 0, 0, 0),
         ("K11", 0, "TRA", 6, 1, 0, 0, 0, 0, 0),
         ("K12", 14, "TRA", 1, 1, 0, 0, 0, 0, 0),

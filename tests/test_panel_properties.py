@@ -99,6 +99,7 @@ def _episodes_of(
                 "e": max(e, s - 1),
                 "planned": max(planned, s - 1),
                 "running": not ended,
+                "open_ended": b is None,
                 "key": (s, a, order),
             }
         )
@@ -150,7 +151,12 @@ def reference_caseload(data: DataFolder, as_of: dt.date) -> pd.DataFrame:
         row: dict[str, Any] = {"client_id": spell.client_id, "months_on_benefit": d}
         episodes = _episodes_of(data, spell, cutoff, d)
         for ep in episodes:
-            ep["last"] = ep["planned"] if ep["running"] else ep["e"]
+            open_ended = ep["running"] and ep.get("open_ended", False)
+            ep["last"] = (
+                (max(ep["planned"], d + 1) if open_ended else ep["planned"])
+                if ep["running"]
+                else ep["e"]
+            )
         inside = [ep for ep in episodes if ep["s"] <= d + 1 <= ep["last"]]
         latest = max(inside, key=lambda ep: ep["key"], default=None)
         row["current_instrument"] = "" if latest is None else latest["code"]

@@ -8,7 +8,9 @@ month ``d + 1`` on, so the state reported is the state in month ``d + 1``:
 * ``in:CODE`` - an instrument of this spell runs in month ``d + 1``
   (``first_month <= d + 1 <= last``, where ``last`` is the planned last month
   for a trajectory still running at ``as_of``: its end date, or the catalogue
-  duration when it has none);
+  duration when it has none; a running trajectory past its catalogue duration
+  still counts as running for month ``d + 1``, since the contract says an empty
+  end date means "still running");
 * ``after:CODE`` - a trajectory of this spell was over before month ``d + 1``.
 
 Only data up to ``as_of`` is used: trajectories starting later are ignored and
@@ -82,9 +84,14 @@ def caseload_state(
     if len(ep):
         next_month = frame["months_on_benefit"].to_numpy()[who] + 1
         first = ep["first_month"].to_numpy()
+        # A trajectory without an end date is still running at as-of (data contract), even when
+        # its catalogue duration has passed: it stays "in" for at least month d + 1.
+        running_now = ep["running_at_cutoff"].to_numpy(dtype=bool)
+        planned = ep["planned_last_month"].to_numpy()
+        open_ended = running_now & ep["open_ended"].to_numpy(dtype=bool)
         last = np.where(
-            ep["running_at_cutoff"].to_numpy(dtype=bool),
-            ep["planned_last_month"].to_numpy(),
+            running_now,
+            np.where(open_ended, np.maximum(planned, next_month), planned),
             ep["last_month"].to_numpy(),
         )
         running = (first <= next_month) & (next_month <= last)

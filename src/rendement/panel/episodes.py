@@ -108,8 +108,9 @@ def _days(values: np.ndarray) -> np.ndarray:
 def episode_table(data: DataFolder, spells: SpellsAtCutoff) -> pd.DataFrame:
     """The episodes at ``spells.until`` with two internal columns for ordering.
 
-    Besides :data:`EPISODE_COLUMNS`: ``start_date`` (of the trajectory) and
-    ``trajectory_row`` (its position in ``data.trajectories``).
+    Besides :data:`EPISODE_COLUMNS`: ``start_date`` (of the trajectory),
+    ``trajectory_row`` (its position in ``data.trajectories``) and ``open_ended``
+    (no end date in the data).
     """
     traj = data.trajectories
     cut = cutoff_ns(spells.until)
@@ -157,5 +158,6 @@ def episode_table(data: DataFolder, spells: SpellsAtCutoff) -> pd.DataFrame:
             "running_at_cutoff": ~ended & spells.censored[sp],
             "start_date": a,
             "trajectory_row": rows.astype(np.int64),
+            "open_ended": ~has_end,
         }
     )
