@@ -1,0 +1,117 @@
+"""What to simulate: one frozen settings object for the Droomstad simulator."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from rendement.errors import RendementError
+
+Selection = Literal["observed", "unobserved"]
+
+
+class SimulationConfigError(RendementError):
+    """A simulation setting that cannot be used, with what to change."""
+
+    code = "invalid_simulation_config"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SimulationConfig:
+    """Settings of one simulated municipality (Droomstad) and its history.
+
+    * ``clients`` - number of clients in the export (every one has at least one
+      benefit spell starting on or before ``as_of``);
+    * ``seed`` - the random seed: the same configuration gives identical tables;
+    * ``as_of`` - the extraction date (*peildatum*) of the export;
+    * ``heterogeneity`` - unobserved heterogeneity of the outflow hazard (three
+      mass points); ``False`` gives one mass point at 0, so the model without
+      frailty is exactly right;
+    * ``selection`` - ``"observed"``: entry into re-integration trajectories depends
+      on observed characteristics and elapsed duration only; ``"unobserved"``:
+      also on the same unobserved type as outflow (the timing-of-events case);
+    * ``years`` - length of the history: first inflows are spread over the
+      ``years`` years before ``as_of``. Long-term clients stay for many years, so
+      the caseload needs about 20 years to come near its steady state (with 15 it
+      still grows by about 4% a year; with 20 by about 2-3%);
+    * ``baseline_shift`` - added to every baseline piece of the true outflow model
+      (for two "years" of data with a known shift);
+    * ``parameter_overrides`` - true outflow parameters to replace, by term name
+      (e.g. ``{"after:werkstage": 0.2}``);
+    * ``instruments`` - ``False`` switches every instrument off (no trajectories,
+      no Werk Direct, no home visits): pure outflow, for checks of the survival curve.
+    """
+
+    clients: int = 5000
+    seed: int = 2026
+    as_of: str | dt.date = "2026-01-01"
+    heterogeneity: bool = True
+    selection: Selection = "observed"
+    years: int = 20
+    baseline_shift: float = 0.0
+    parameter_overrides: Mapping[str, float] = field(default_factory=dict)
+    instruments: bool = True
+
+    def __post_init__(self) -> None:
+        try:
+            as_of = pd.Timestamp(self.as_of).date()
+        except (ValueError, TypeError) as exc:
+            raise SimulationConfigError(
+                f"as_of must be a date YYYY-MM-DD, got {self.as_of!r}"
+            ) from exc
+        object.__setattr__(self, "as_of", as_of)
+        if int(self.clients) < 1:
+            raise SimulationConfigError(f"clients must be at least 1, got {self.clients}")
+        if not 1 <= int(self.years) <= 40:
+            raise SimulationConfigError(f"years must be between 1 and 40, got {self.years}")
+        if self.selection not in ("observed", "unobserved"):
+            raise SimulationConfigError(
+                f"selection must be 'observed' or 'unobserved', got {self.selection!r}"
+            )
+        overrides = tuple(
+            sorted((str(k), float(v)) for k, v in dict(self.parameter_overrides).items())
+        )
+        object.__setattr__(self, "parameter_overrides", _FrozenMapping(overrides))
+
+    @property
+    def as_of_date(self) -> dt.date:
+        """The extraction date as a date."""
+        value = self.as_of
+        assert isinstance(value, dt.date)
+        return value
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["as_of"] = self.as_of_date.isoformat()
+        d["parameter_overrides"] = dict(self.parameter_overrides)
+        return d
+
+
+class _FrozenMapping(Mapping[str, float]):
+    """A hashable, read-only mapping (so the frozen config stays hashable)."""
+
+    def __init__(self, items: tuple[tuple[str, float], ...]):
+        self._items = items
+        self._dict = dict(items)
+
+    def __getitem__(self, key: str) -> float:
+        return self._dict[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._dict)
+
+    def __len__(self) -> int:
+        return len(self._dict)
+
+    def __hash__(self) -> int:
+        return hash(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and dict(other) == self._dict
+
+    def __repr__(self) -> str:
+        return repr(self._dict)
