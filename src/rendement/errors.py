@@ -85,6 +85,16 @@ class AsOfDateError(RendementError):
 
 
 class CapacityFileError(RendementError):
-    """The capacity file cannot be used."""
+    """The capacity file (or the budget) cannot be used; carries every problem found, if any."""
 
     code = "invalid_capacity"
+
+    def __init__(self, message: str, violations: list[Violation] | None = None):
+        self.violations = list(violations or [])
+        super().__init__(message)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = super().to_dict()
+        if self.violations:
+            out["violations"] = [v.to_dict() for v in self.violations]
+        return out

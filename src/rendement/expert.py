@@ -71,7 +71,7 @@ class SpecFileError(RendementError):
         super().__init__(f"{path}: {len(problems)} problem(s) in the model specification:\n{lines}")
 
 
-_INSTRUMENT_FIELDS = {
+_INSTRUMENT_FIELDS: dict[str, type | tuple[type, ...]] = {
     "instrument": str,
     "label": str,
     "price": (int, float),

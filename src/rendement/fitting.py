@@ -65,7 +65,7 @@ def fit_model(
     if heterogeneity == "npmle":
         from rendement.hazard.toe import fit_timing_of_events
 
-        results = fit_timing_of_events(panel, resolved, instruments_catalogue=catalogue)
+        results: Any = fit_timing_of_events(panel, resolved, instruments_catalogue=catalogue)
     else:
         results = fit_hazard(panel, resolved, instruments_catalogue=catalogue)
     spells = panel.spells

@@ -94,7 +94,7 @@ class HazardModel:
         """Instruments of the meter whose effects were estimated (or declared)."""
         out = []
         for row in self.meter_instruments.itertuples():
-            needs_in = int(row.duration_months) > 0
+            needs_in = int(str(row.duration_months)) > 0
             if self.has_term(f"after:{row.instrument}") and (
                 not needs_in or self.has_term(f"in:{row.instrument}")
             ):

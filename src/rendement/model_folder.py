@@ -10,6 +10,7 @@ or a spreadsheet)::
     covariance.csv         the (clustered) covariance matrix, terms as row and column labels
     instruments.csv        the instrument catalogue the model was built with
     entry_parameters.csv   instrument-entry hazard (timing-of-events models only)
+    model_card.md          the model card for the Algoritmeregister (rendement.model_card)
 
 :func:`load_model` refuses a folder whose files do not match the checksums in
 the manifest (an altered model), whose format version is unknown, or whose
@@ -22,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import platform
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +114,12 @@ def save_model(model: HazardModel, path: Path | str) -> Path:
                 {"term": model.entry_params.index, "estimate": model.entry_params.to_numpy()}
             ).to_csv(stage / "entry_parameters.csv", index=False, float_format="%.17g")
             files["entry_parameters.csv"] = ""
-        for extra_name, text in (meta.pop("_extra_files", None) or {}).items():
+        extra = dict(meta.pop("_extra_files", None) or {})
+        if "model_card.md" not in extra:  # every model folder carries its model card
+            from rendement.model_card import render_model_card
+
+            extra["model_card.md"] = render_model_card(replace(model, metadata=meta))
+        for extra_name, text in extra.items():
             (stage / extra_name).write_text(text, encoding="utf-8")
             files[extra_name] = ""
         for name in files:
@@ -205,7 +212,7 @@ def load_model(path: Path | str) -> HazardModel:
         cov.index = cov.index.astype(str)
         cov.columns = cov.columns.astype(str)
     instruments = pd.read_csv(
-        folder / "instruments.csv", dtype={"category": "string", "instrument": str}
+        folder / "instruments.csv", dtype={"category": "string", "instrument": "string"}
     )
     instruments["category"] = (
         instruments["category"].astype(object).where(instruments["category"].notna(), None)

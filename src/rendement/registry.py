@@ -157,10 +157,12 @@ class Registry:
         active = self.active_versions()
         active[meter] = version
         self.root.mkdir(parents=True, exist_ok=True)
-        atomic_write(
-            self.root / ACTIVE,
-            lambda p: p.write_text(json.dumps(active, indent=2, sort_keys=True) + "\n"),
-        )
+        text = json.dumps(active, indent=2, sort_keys=True) + "\n"
+
+        def write(p: Path) -> None:
+            p.write_text(text)
+
+        atomic_write(self.root / ACTIVE, write)
 
     def resolve(self, model_arg: str | Path | None, meter: str = "reintegratie") -> Path:
         """A model folder from ``--model``: a folder path, ``METER/VERSION`` in the registry, or the active one."""

@@ -70,21 +70,26 @@ def run(args: argparse.Namespace) -> int:
         raise FitUsageError("give a DATA_DIR to estimate from, or --from-spec SPEC.yaml")
     from rendement.contract import read_data_folder
     from rendement.fitting import fit_model
+    from rendement.progress import Progress
 
-    data = read_data_folder(args.data_dir)
+    progress = Progress(enabled=False if args.quiet else None)  # stage lines on a terminal
+    with progress.stage("reading the data folder"):
+        data = read_data_folder(args.data_dir)
     spec = ModelSpec(meter=args.meter, calendar=args.calendar)
     if not args.quiet:
         print(f"Fitting the {args.meter} model on {args.data_dir} ...", flush=True)
-    model, results = fit_model(
-        data,
-        meter=args.meter,
-        spec=spec,
-        until=args.until,
-        heterogeneity=args.heterogeneity,
-        version=args.version,
-        progress=not args.quiet,
-    )
-    where = _save(model, args)
+    with progress.stage(f"fitting the {args.meter} model ({args.heterogeneity} heterogeneity)"):
+        model, results = fit_model(
+            data,
+            meter=args.meter,
+            spec=spec,
+            until=args.until,
+            heterogeneity=args.heterogeneity,
+            version=args.version,
+            progress=not args.quiet,
+        )
+    with progress.stage("writing the model folder (with its model card)"):
+        where = _save(model, args)
     if not args.quiet:
         print(results.summary())
         m = model.metadata["metrics"]
