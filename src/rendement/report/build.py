@@ -1,0 +1,324 @@
+"""Build the model report (*modelrapport*) of one model on one data folder.
+
+    >>> from rendement.report import build_report, write_report
+    >>> report = build_report(model, data, holdout_months=12)  # doctest: +SKIP
+    >>> write_report(report, "report.html")  # doctest: +SKIP
+
+Steps: the person-month panel of the training window (data summary,
+instrument counts); the coefficients and instrument effects, with months saved
+from scoring the caseload at the extraction date; the out-of-time validation
+(:mod:`rendement.report.holdout`): calibration, discrimination, accuracy of the
+outflow groups and fairness; warnings. ``report.key_figures`` holds the
+headline numbers as plain JSON-able values (for the model card).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rendement.contract.folder import DataFolder
+from rendement.model import HazardModel
+from rendement.progress import Progress, progress_for
+from rendement.report import model_sections as ms
+from rendement.report import validation_sections as vs
+from rendement.report.discrimination import Discrimination, discrimination
+from rendement.report.evaluation import Calibration, GroupAccuracy, calibration, group_accuracy
+from rendement.report.fairness import FairnessCheck, fairness_check
+from rendement.report.holdout import HoldoutSample, holdout_sample, score_at
+from rendement.report.km import cell
+from rendement.report.sections import Report, Section
+
+FAIRNESS_ATTRIBUTES = ("gender", "age_band")
+
+
+def kind_banner(model: HazardModel) -> str | None:
+    """The banner of a declared model: every output of it says expert or borrowed."""
+    if model.kind == "expert":
+        who = model.metadata.get("author") or "experts"
+        return (
+            f"EXPERT MODEL: the parameters of this model were set by expert judgement ({who}), "
+            "not estimated from this municipality's data. Replace it by an estimated model as "
+            "soon as the data allow."
+        )
+    if model.kind == "borrowed":
+        src = model.metadata.get("source") or model.metadata.get("borrowed_from") or "elsewhere"
+        return (
+            f"BORROWED MODEL: the parameters of this model were estimated for another "
+            f"municipality ({src}); {model.metadata.get('recalibration', 'not recalibrated')}. "
+            "Replace it by an estimated model as soon as the data allow."
+        )
+    return None
+
+
+def build_report(
+    model: HazardModel,
+    data: DataFolder,
+    *,
+    holdout_months: int = 12,
+    fairness_threshold: float = 1.25,
+    progress: Progress | bool | None = None,
+) -> Report:
+    """The model report of ``model`` on ``data`` (see the module docstring)."""
+    prog = progress_for(progress)
+    from rendement.panel import build_panel
+
+    until = _training_until(model, data)
+    with prog.stage("person-month panel of the training window"):
+        panel = build_panel(data, until=until, instruments=list(model.spec.instruments))
+        instruments = ms.instrument_table(model, data, panel)
+    extraction = pd.Timestamp(data.extraction_date).normalize()
+    with prog.stage(f"scoring the caseload at {extraction.date()} (effects in months)"):
+        _, score_now = score_at(model, data, extraction)
+    sample = holdout_sample(model, data, holdout_months=holdout_months, progress=prog)
+    with prog.stage("calibration, discrimination, group accuracy and fairness"):
+        cal = calibration(sample.clients, sample.window_months)
+        disc = discrimination(sample.clients, sample.window_months)
+        acc = group_accuracy(sample.clients, sample.window_months)
+        checks = _fairness(sample, fairness_threshold)
+
+    sections: list[Section] = []
+    builders = [
+        lambda: ms.data_summary_section(model, data, panel, instruments),
+        lambda: ms.coefficients_section(model),
+        lambda: ms.effects_section(model, score_now),
+        lambda: ms.heterogeneity_section(model),
+        lambda: vs.calibration_section(sample, cal),
+        lambda: vs.discrimination_section(disc),
+        lambda: vs.group_accuracy_section(acc),
+        lambda: vs.fairness_section(checks),
+    ]
+    for build in prog.loop(builders, "sections and plots"):
+        section = build()
+        if section is not None:
+            sections.append(section)
+
+    banner = kind_banner(model)
+    figures = key_figures(model, sample, cal, disc, acc, checks)
+    warn = _warnings_section(model, instruments, sample, sections, score_now.warnings)
+    figures["warnings"] = len(warn.warnings)
+    overview = _overview(model, banner, sample, figures)
+    version = str(model.metadata.get("version", "?"))
+    return Report(
+        title=f"Model report: {model.spec.meter} {version}",
+        model_label=f"meter {model.spec.meter}, version {version}, {model.kind} model",
+        model_kind=model.kind,
+        created=dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
+        sections=[overview, *sections, warn],
+        key_figures=figures,
+        banner=banner,
+    )
+
+
+def _training_until(model: HazardModel, data: DataFolder) -> pd.Timestamp:
+    extraction = pd.Timestamp(data.extraction_date).normalize()
+    until = (model.metadata.get("training_window") or {}).get("until")
+    if not until:
+        return extraction
+    return min(pd.Timestamp(until), extraction)
+
+
+def _fairness(sample: HoldoutSample, threshold: float) -> list[FairnessCheck]:
+    w = sample.window_months
+    horizon = 12 if w >= 12 else 6
+    return [
+        fairness_check(
+            sample.clients,
+            attr,
+            horizon=horizon,
+            false3_horizon=min(18, w),
+            threshold=threshold,
+        )
+        for attr in FAIRNESS_ATTRIBUTES
+    ]
+
+
+def _clean(value: Any) -> Any:
+    """JSON-able: NaN -> None, numpy scalars -> Python, recursively."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def key_figures(
+    model: HazardModel,
+    sample: HoldoutSample,
+    cal: Calibration,
+    disc: Discrimination,
+    acc: GroupAccuracy,
+    checks: list[FairnessCheck],
+) -> dict[str, Any]:
+    """The headline numbers of the report (JSON-able; NaN becomes None)."""
+    fairness: dict[str, Any] = {}
+    for c in checks:
+        fairness[c.attribute] = {
+            "max_ratio_group3_share": c.max_ratio("ratio_group3_share"),
+            "max_ratio_calibration": c.max_ratio("ratio_calibration"),
+            "max_ratio_false_group3": c.max_ratio("ratio_false_group3"),
+            "groups": {
+                str(level): {
+                    "clients": int(row["clients"]),
+                    "share_group_3": row["share_group_3"],
+                    "calibration": row["calibration"],
+                    "false_group3_rate": row["false_group3_rate"],
+                    "ratio_group3_share": row["ratio_group3_share"],
+                    "ratio_calibration": row["ratio_calibration"],
+                    "ratio_false_group3": row["ratio_false_group3"],
+                }
+                for level, row in c.table.iterrows()
+            },
+        }
+    figures = {
+        "created": dt.date.today().isoformat(),
+        "model": {
+            "meter": model.spec.meter,
+            "version": str(model.metadata.get("version", "")),
+            "kind": model.kind,
+        },
+        "holdout": {
+            "cutoff": str(sample.cutoff.date()),
+            "extraction": str(sample.extraction.date()),
+            "window_months": sample.window_months,
+            "clients": sample.n,
+            "refitted": sample.refitted,
+            "censored_at_new_instrument": int(
+                (sample.clients["censored_by"] == "new instrument").sum()
+            ),
+        },
+        "calibration": {
+            str(h): {
+                "predicted": cal.overall.loc[h, "predicted"],
+                "observed": cal.overall.loc[h, "observed"],
+                "observed_lower": cal.overall.loc[h, "lower"],
+                "observed_upper": cal.overall.loc[h, "upper"],
+                "decile_chi2": cal.decile_test.loc[h, "chi2"],
+                "decile_df": int(cell(cal.decile_test, h, "df")),
+                "decile_p_value": cal.decile_test.loc[h, "p_value"],
+                "max_abs_difference": cal.decile_test.loc[h, "max_abs_difference"],
+            }
+            for h in cal.horizons
+        },
+        "c_index": disc.c_index,
+        "auc": {str(h): disc.auc_at(int(h)) for h in disc.auc.index},
+        "group_accuracy": {
+            "overall": acc.overall,
+            "overall_at_least": acc.overall_at_least,
+            "overall_at_most": acc.overall_at_most,
+            "boundary_6m": acc.boundary_6m,
+            "boundary_18m": acc.boundary_18m,
+            "by_group": {
+                str(g): {
+                    "clients": int(r["clients"]),
+                    "share_right": r["share_right"],
+                    "at_least": r["share_right_at_least"],
+                    "at_most": r["share_right_at_most"],
+                }
+                for g, r in acc.table.iterrows()
+            },
+            "note": acc.note,
+        },
+        "fairness": fairness,
+        "fairness_threshold": checks[0].threshold if checks else None,
+        "fairness_warnings": [w for c in checks for w in c.warnings],
+    }
+    return dict(_clean(figures))
+
+
+def _overview(
+    model: HazardModel, banner: str | None, sample: HoldoutSample, figures: dict[str, Any]
+) -> Section:
+    section = Section("overview", "Overview (samenvatting)")
+    if banner:
+        section.warnings.append(banner)
+    window = model.metadata.get("training_window") or {}
+    section.paragraphs.append(
+        f"Model {figures['model']['version']} of the {model.spec.meter} meter ({model.kind}"
+        f"{', with unobserved heterogeneity' if model.heterogeneity is not None else ''}); "
+        + (
+            f"trained on spells from {window.get('first_inflow')} up to {window.get('until')}."
+            if window
+            else "declared parameters (no training window)."
+        )
+    )
+    section.paragraphs.extend(n for n in sample.notes if not n.startswith("re-fit:"))
+    h = [k for k in figures["calibration"]]
+    rows: list[tuple[str, str]] = []
+    for key in h:
+        c = figures["calibration"][key]
+        rows.append(
+            (
+                f"P(leave within {key} months): predicted / observed",
+                f"{_f(c['predicted'])} / {_f(c['observed'])} ({_f(c['observed_lower'])}-"
+                f"{_f(c['observed_upper'])})",
+            )
+        )
+        rows.append((f"calibration by decile ({key} months): p-value", _f(c["decile_p_value"])))
+    rows.append(("Harrell's C (hold-out)", _f(figures["c_index"])))
+    for key, v in figures["auc"].items():
+        rows.append(
+            (
+                f"time-dependent AUC at {key} months",
+                _f(v) if v is not None else "follow-up too short",
+            )
+        )
+    ga = figures["group_accuracy"]
+    rows.append(
+        (
+            "outflow groups classified right",
+            _f(ga["overall"])
+            if ga["overall"] is not None
+            else f"between {_f(ga['overall_at_least'])} and {_f(ga['overall_at_most'])}",
+        )
+    )
+    rows.append(("classified right on leaving within 6 months", _f(ga["boundary_6m"])))
+    if ga["boundary_18m"] is not None:
+        rows.append(("classified right on leaving within 18 months", _f(ga["boundary_18m"])))
+    for attr, f in figures["fairness"].items():
+        rows.append(
+            (
+                f"largest disparity by {attr} (calibration / false group 3)",
+                f"{_f(f['max_ratio_calibration'], 2)}x / {_f(f['max_ratio_false_group3'], 2)}x",
+            )
+        )
+    rows.append(("warnings (see the last section)", str(figures.get("warnings", 0))))
+    section.add_table("key-figures", pd.DataFrame(rows, columns=["measure", "value"]))
+    return section
+
+
+def _f(x: Any, digits: int = 3) -> str:
+    return "–" if x is None else f"{float(x):.{digits}f}"
+
+
+def _warnings_section(
+    model: HazardModel,
+    instruments: pd.DataFrame,
+    sample: HoldoutSample,
+    sections: list[Section],
+    score_warnings: list[str],
+) -> Section:
+    section = Section("warnings", "Warnings (waarschuwingen)")
+    items = ms.instrument_warnings(instruments)
+    for d in model.metadata.get("dropped_terms") or []:
+        items.append(f"term {d.get('term')} left out of the model: {d.get('reason')}")
+    items += [n for n in sample.notes if n.startswith("re-fit:")]
+    items += [f"scoring: {w}" for w in score_warnings]
+    for s in sections:
+        items += s.warnings
+    section.warnings.extend(dict.fromkeys(items))
+    if not section.warnings:
+        section.paragraphs.append("No warnings.")
+    else:
+        section.paragraphs.append(
+            f"{len(section.warnings)} warning(s); each is also shown in its section."
+        )
+    return section

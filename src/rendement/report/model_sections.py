@@ -1,0 +1,330 @@
+"""Report sections about the model itself: data, coefficients, instrument effects, mixture."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from rendement.contract.folder import DataFolder
+from rendement.hazard.design import MIN_ENTRIES, MIN_EVENTS, instrument_counts
+from rendement.hazard.results import term_group
+from rendement.model import HazardModel
+from rendement.panel import PersonMonthPanel
+from rendement.report import plots
+from rendement.report.sections import Section
+from rendement.scoring import CaseloadScore
+
+_Z = float(stats.norm.ppf(0.975))
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%" if np.isfinite(x) else "–"
+
+
+def standard_errors(model: HazardModel) -> pd.Series:
+    """Standard errors by term (NaN without a covariance matrix: declared parameters)."""
+    if model.cov is None:
+        return pd.Series(np.nan, index=model.params.index)
+    cov = model.cov.reindex(index=model.params.index, columns=model.params.index)
+    return pd.Series(np.sqrt(np.diag(cov.to_numpy(dtype=float))), index=model.params.index)
+
+
+def instrument_table(model: HazardModel, data: DataFolder, panel: PersonMonthPanel) -> pd.DataFrame:
+    """Per model instrument: label, meter, trajectories in the window and panel counts."""
+    codes = [c for c in model.spec.instruments if f"in:{c}" in panel.months.columns]
+    months = panel.months
+    counts = instrument_counts(
+        months, codes, months["spell_idx"].to_numpy(), months["outflow"].to_numpy()
+    )
+    tr = data.trajectories
+    in_window = tr[tr["start_date"] <= panel.until]
+    per_code = in_window["instrument"].astype(str).value_counts()
+    cat = data.instruments.set_index("instrument")
+    out = pd.DataFrame(index=pd.Index(codes, name="instrument"))
+    out["label"] = [str(cat["label"].get(c, c)) for c in codes]
+    out["meter"] = [str(cat["meter"].get(c, "")) for c in codes]
+    out["trajectories"] = [int(per_code.get(c, 0)) for c in codes]
+    return out.join(counts)
+
+
+def data_summary_section(
+    model: HazardModel, data: DataFolder, panel: PersonMonthPanel, instruments: pd.DataFrame
+) -> Section:
+    spells = panel.spells
+    censored = int(spells["censored"].sum())
+    window = model.metadata.get("training_window") or {}
+    same = model.metadata.get("data_fingerprint") == data.fingerprint()
+    rows = [
+        ("clients", f"{spells['client_id'].nunique():,}"),
+        ("benefit spells", f"{len(spells):,}"),
+        (
+            "spells still running at the cut-off (censored)",
+            f"{censored:,} ({_pct(censored / max(1, len(spells)))})",
+        ),
+        ("person-months on benefit", f"{panel.n_person_months:,}"),
+        ("outflows (spells ended)", f"{int(panel.months['outflow'].sum()):,}"),
+        ("first inflow", str(pd.Timestamp(spells["inflow_date"].min()).date())),
+        ("data used up to", str(panel.until.date())),
+        ("extraction date of the data folder", str(pd.Timestamp(data.extraction_date).date())),
+        (
+            "model's training window",
+            f"{window.get('first_inflow', '?')} to {window.get('until', '?')}"
+            if window
+            else "not recorded (declared model)",
+        ),
+        ("model fitted on this data folder", "yes" if same else "no (other or changed data)"),
+    ]
+    section = Section("data-summary", "Data summary (gegevens)")
+    section.paragraphs.append(
+        "The person-month panel of the data folder as known on the date below: every month a "
+        "client was on benefit is one record; a spell still running then is censored (its end is "
+        "not known yet)."
+    )
+    section.add_table("data", pd.DataFrame(rows, columns=["measure", "value"]))
+    section.add_table(
+        "trajectories",
+        instruments,
+        "Trajectories per instrument: started in the window, spells that entered it (entries), "
+        "person-months in and after it, and outflows in and after it.",
+    )
+    return section
+
+
+def coefficient_table(model: HazardModel) -> pd.DataFrame:
+    """Client, instrument and calendar terms: coefficient, se, hazard ratio with 95% interval, p."""
+    se = standard_errors(model)
+    terms = [t for t in model.params.index if not t.startswith("baseline:")]
+    coef = model.params.reindex(terms).astype(float)
+    s = se.reindex(terms)
+    return pd.DataFrame(
+        {
+            "group": [term_group(t) for t in terms],
+            "coef": coef,
+            "se": s,
+            "hazard_ratio": np.exp(coef),
+            "lower": np.exp(coef - _Z * s),
+            "upper": np.exp(coef + _Z * s),
+            "p": 2 * stats.norm.sf(np.abs(coef / s)),
+        },
+        index=pd.Index(terms, name="term"),
+    )
+
+
+def baseline_table(model: HazardModel) -> pd.DataFrame:
+    """Monthly chance of leaving benefit of the reference client per duration piece."""
+    se = standard_errors(model)
+    terms = model.spec.baseline_terms()
+    b = np.array([model.coef(t) for t in terms])
+    s = se.reindex(terms).to_numpy(dtype=float)
+
+    def h(x: np.ndarray) -> np.ndarray:
+        return -np.expm1(-np.exp(x))
+
+    return pd.DataFrame(
+        {
+            "months_on_benefit": [t.split(":", 1)[1] for t in terms],
+            "monthly_outflow_chance": h(b),
+            "lower": h(b - _Z * s),
+            "upper": h(b + _Z * s),
+        },
+        index=pd.Index(terms, name="term"),
+    )
+
+
+def coefficients_section(model: HazardModel) -> Section:
+    section = Section("coefficients", "Coefficients as hazard ratios (hazard ratio's)")
+    table = coefficient_table(model)
+    if model.cov is None:
+        section.paragraphs.append(
+            f"This is a {model.kind} model: its parameters were declared, not estimated, so there "
+            "are no standard errors, intervals or p-values."
+        )
+    section.paragraphs.append(
+        "A hazard ratio above 1 means a larger monthly chance of leaving benefit than the "
+        "reference client (27-34 at inflow, single, middle education, meets the language "
+        "requirement, 3-9 years of work experience, no health restriction); below 1 a smaller one."
+    )
+    section.add_table("hazard-ratios", table)
+    section.add_table(
+        "baseline",
+        baseline_table(model),
+        "Baseline: monthly chance of leaving benefit of the reference client by months on benefit.",
+    )
+    shown = table[table["group"].isin(["client", "instruments"])]
+    if len(shown):
+        section.figures.append(
+            plots.forest_plot(
+                shown,
+                name="forest",
+                caption="Hazard ratios with 95% intervals (log scale); 1 = no difference.",
+            )
+        )
+    return section
+
+
+def effect_table(model: HazardModel) -> pd.DataFrame:
+    """Per instrument and effect (lock-in, after, after with a modifier): hazard ratio and interval."""
+    se = standard_errors(model)
+    cov = model.cov
+    rows = []
+    meter_codes = set(model.meter_instruments["instrument"].astype(str))
+    for code in model.spec.instruments:
+        items: list[tuple[str, list[str]]] = [
+            ("lock-in (while in it)", [f"in:{code}"]),
+            ("after it", [f"after:{code}"]),
+        ]
+        items += [
+            (f"after it, if {m}", [f"after:{code}", f"after:{code}*{m}"])
+            for m in model.spec.effect_modifiers
+        ]
+        for label, terms in items:
+            if not all(model.has_term(t) for t in terms):
+                continue
+            value = sum(model.coef(t) for t in terms)
+            if cov is None:
+                s = np.nan
+            elif len(terms) == 1:
+                s = float(se[terms[0]])
+            else:
+                sub = cov.reindex(index=terms, columns=terms).to_numpy(dtype=float)
+                s = float(np.sqrt(sub.sum()))
+            rows.append(
+                {
+                    "instrument": code,
+                    "scored": "yes" if code in meter_codes else "no (other meter)",
+                    "effect": label,
+                    "hazard_ratio": float(np.exp(value)),
+                    "lower": float(np.exp(value - _Z * s)),
+                    "upper": float(np.exp(value + _Z * s)),
+                }
+            )
+    return pd.DataFrame(
+        rows, columns=["instrument", "scored", "effect", "hazard_ratio", "lower", "upper"]
+    )
+
+
+def months_saved_table(score: CaseloadScore) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Median months saved per instrument by outflow group, and the share with a positive return."""
+    ret = score.returns.merge(
+        score.ranking[["client_id", "outflow_group"]], on="client_id", how="left"
+    )
+    if ret.empty:
+        empty = pd.DataFrame(index=pd.Index([], name="instrument"))
+        return empty, empty
+    median = ret.pivot_table(
+        index="instrument", columns="outflow_group", values="months_saved", aggfunc="median"
+    )
+    median.columns = [f"group {g}" for g in median.columns]
+    positive = ret.assign(positive=ret["net_return_eur"] > 0).pivot_table(
+        index="instrument", columns="outflow_group", values="positive", aggfunc="mean"
+    )
+    positive.columns = [f"group {g}" for g in positive.columns]
+    return median, positive
+
+
+def effects_section(model: HazardModel, score: CaseloadScore) -> Section:
+    section = Section("instrument-effects", "Instrument effects (effecten van instrumenten)")
+    section.paragraphs.append(
+        "Lock-in: the hazard ratio while a client is in the instrument (people search less while "
+        "in a programme); after: the hazard ratio for the rest of the spell after it ended. "
+        "Months saved translates both into expected months on benefit for the clients on benefit "
+        f"at {score.as_of.date() if score.as_of is not None else 'the extraction date'} "
+        "(without minus with the instrument, waiting time and lock-in included, horizon "
+        f"{model.spec.horizon} months): the median client of each outflow group."
+    )
+    section.add_table("effects", effect_table(model))
+    median, positive = months_saved_table(score)
+    if len(median):
+        section.add_table(
+            "months-saved",
+            median,
+            "Median months on benefit saved per client, by outflow group (negative: the "
+            "instrument lengthens the time on benefit, e.g. by its lock-in).",
+        )
+        section.add_table(
+            "positive-return-share",
+            positive,
+            "Share of clients for whom the instrument has a positive net return.",
+        )
+        section.figures.append(
+            plots.months_saved_plot(
+                median, caption="Months saved by the median client of each outflow group."
+            )
+        )
+    else:
+        section.paragraphs.append("No instrument of this meter could be scored.")
+    return section
+
+
+def instrument_warnings(instruments: pd.DataFrame) -> list[str]:
+    """Instruments with too few entries or outflows for a precise effect."""
+    out = []
+    for code, row in instruments.iterrows():
+        problems = []
+        if row["entries"] < MIN_ENTRIES:
+            problems.append(f"{int(row['entries'])} entries")
+        if row["person_months_in"] > 0 and row["events_in"] < MIN_EVENTS:
+            problems.append(f"{int(row['events_in'])} outflows while in it")
+        if row["events_after"] < MIN_EVENTS:
+            problems.append(f"{int(row['events_after'])} outflows after it")
+        if problems:
+            out.append(
+                f"instrument {code}: only {', '.join(problems)} (at least {MIN_ENTRIES} entries and "
+                f"{MIN_EVENTS} outflows in and after are advised); its effects are imprecise"
+            )
+    return out
+
+
+def heterogeneity_section(model: HazardModel) -> Section | None:
+    """Mass points of a timing-of-events model and its effects against the default model's."""
+    het = model.heterogeneity
+    if het is None:
+        return None
+    section = Section("heterogeneity", "Unobserved heterogeneity (timing-of-events model)")
+    section.paragraphs.append(
+        "The timing-of-events model (Abbring and Van den Berg) adds an unobserved client type to "
+        "the outflow hazard and to the hazard of entering an instrument, so that dynamic "
+        "selection does not bias the instrument effects. The type distribution is discrete "
+        "(mass points): a location on the log-hazard scale and a share at inflow."
+    )
+    k = len(het.locations)
+    section.add_table(
+        "mass-points",
+        pd.DataFrame(
+            {
+                "outflow_location": list(het.locations),
+                "entry_location": list(het.entry_locations) or [np.nan] * k,
+                "probability": list(het.probabilities),
+            },
+            index=pd.Index(range(1, k + 1), name="type"),
+        ),
+    )
+    default = model.metadata.get("default_effects") or {}
+    if default:
+        se = standard_errors(model)
+        terms = [t for t in default if model.has_term(t)]
+        table = pd.DataFrame(
+            {
+                "default_coef": [default[t]["coef"] for t in terms],
+                "default_se": [default[t]["se"] for t in terms],
+                "toe_coef": [model.coef(t) for t in terms],
+                "toe_se": se.reindex(terms).to_numpy(),
+            },
+            index=pd.Index(terms, name="term"),
+        )
+        table["difference"] = table["toe_coef"] - table["default_coef"]
+        table["default_hazard_ratio"] = np.exp(table["default_coef"])
+        table["toe_hazard_ratio"] = np.exp(table["toe_coef"])
+        section.add_table(
+            "default-vs-toe",
+            table,
+            "Instrument effects of the default model (no heterogeneity) and of this model.",
+        )
+    else:
+        section.paragraphs.append("The default model's effects were not stored with this model.")
+    for d in model.metadata.get("diagnostics") or []:
+        section.warnings.append(f"mixture diagnostic: {d}")
+    if model.metadata.get("identified") is False:
+        section.warnings.append("the mixture is not identified; prefer the default model")
+    return section

@@ -1,0 +1,155 @@
+"""The report's plots (matplotlib, Agg canvas, no global pyplot state), as PNG bytes.
+
+Each function takes a labelled table and returns a
+:class:`rendement.report.sections.Figure`; the HTML embeds it as base64.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure as MplFigure
+from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+from rendement.report.sections import Figure
+
+_BLUE, _ORANGE, _GREY, _RED = "#1f5fa8", "#d9731a", "#8a8a8a", "#b3261e"
+
+
+def _render(fig: MplFigure, name: str, caption: str) -> Figure:
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110, bbox_inches="tight", metadata={"Software": None})
+    return Figure(name=name, png=buf.getvalue(), caption=caption)
+
+
+def _log_x(ax: Axes) -> None:
+    """A log x axis with plain tick labels (0.5, 1, 2) instead of powers of ten."""
+    ax.set_xscale("log")
+    ax.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())
+
+
+def forest_plot(table: pd.DataFrame, *, name: str, caption: str) -> Figure:
+    """Hazard ratios with intervals on a log axis (``table``: index term; hazard_ratio, lower, upper)."""
+    n = len(table)
+    fig = MplFigure(figsize=(7.5, max(2.0, 0.28 * n + 1.0)))
+    ax = fig.add_subplot()
+    y = np.arange(n)[::-1]
+    hr = table["hazard_ratio"].to_numpy(dtype=float)
+    lo = table["lower"].to_numpy(dtype=float) if "lower" in table else np.full(n, np.nan)
+    hi = table["upper"].to_numpy(dtype=float) if "upper" in table else np.full(n, np.nan)
+    has_ci = np.isfinite(lo) & np.isfinite(hi)
+    ax.hlines(y[has_ci], lo[has_ci], hi[has_ci], color=_BLUE, lw=1.6)
+    ax.plot(hr, y, "o", color=_BLUE, ms=4)
+    ax.axvline(1.0, color=_GREY, lw=1, ls="--")
+    _log_x(ax)
+    ax.set_yticks(y)
+    ax.set_yticklabels([str(t) for t in table.index], fontsize=8)
+    ax.set_xlabel("hazard ratio (monthly chance of leaving benefit, 95% interval)")
+    ax.grid(axis="x", alpha=0.3)
+    return _render(fig, name, caption)
+
+
+def calibration_plot(
+    by_decile: pd.DataFrame, by_group: pd.DataFrame, horizons: Sequence[int], *, caption: str
+) -> Figure:
+    """Predicted against observed (Kaplan-Meier, 95% interval) per decile and per outflow group."""
+    fig = MplFigure(figsize=(9.5, 4.2))
+    for k, (table, label) in enumerate(((by_decile, "risk decile"), (by_group, "outflow group"))):
+        ax = fig.add_subplot(1, 2, k + 1)
+        for h, colour in zip(horizons, (_BLUE, _ORANGE, _RED), strict=False):
+            part = table[table["horizon"] == h]
+            pred = part["predicted"].to_numpy(dtype=float)
+            obs = part["observed"].to_numpy(dtype=float)
+            err = np.vstack(
+                [
+                    obs - part["lower"].to_numpy(dtype=float),
+                    part["upper"].to_numpy(dtype=float) - obs,
+                ]
+            )
+            ax.errorbar(
+                pred,
+                obs,
+                yerr=np.clip(err, 0, None),
+                fmt="o",
+                ms=4,
+                color=colour,
+                capsize=2,
+                label=f"within {h} months",
+            )
+        ax.plot([0, 1], [0, 1], color=_GREY, lw=1, ls="--")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("predicted chance of leaving benefit")
+        ax.set_ylabel("observed (Kaplan-Meier)")
+        ax.set_title(f"by {label}", fontsize=10)
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="upper left")
+    return _render(fig, "calibration", caption)
+
+
+def months_saved_plot(table: pd.DataFrame, *, caption: str) -> Figure:
+    """Median months saved per instrument (rows) and outflow group (columns)."""
+    fig = MplFigure(figsize=(8, max(2.5, 0.45 * len(table) + 1.2)))
+    ax = fig.add_subplot()
+    codes = list(table.index)
+    groups = list(table.columns)
+    width = 0.8 / max(1, len(groups))
+    y = np.arange(len(codes))
+    for j, g in enumerate(groups):
+        ax.barh(
+            y + (j - (len(groups) - 1) / 2) * width,
+            table[g].to_numpy(dtype=float),
+            height=width,
+            label=str(g),
+            color=(_BLUE, _ORANGE, _RED, _GREY)[j % 4],
+        )
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y)
+    ax.set_yticklabels(codes, fontsize=9)
+    ax.invert_yaxis()
+    ax.set_xlabel("months on benefit saved (median client; negative = longer on benefit)")
+    ax.legend(fontsize=8, title="outflow group", title_fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    return _render(fig, "months-saved", caption)
+
+
+def fairness_plot(tables: dict[str, pd.DataFrame], threshold: float, *, caption: str) -> Figure:
+    """Ratios against all clients per level of each attribute, with the warning band."""
+    cols = (
+        ("ratio_group3_share", "group-3 share"),
+        ("ratio_calibration", "observed/predicted"),
+        ("ratio_false_group3", "false group-3 rate"),
+    )
+    levels = [(attr, lvl) for attr, t in tables.items() for lvl in t.index[:-1]]
+    fig = MplFigure(figsize=(9, max(2.5, 0.32 * len(levels) + 1.2)))
+    ax = fig.add_subplot()
+    y = np.arange(len(levels))
+    shown: list[float] = []
+    for j, (col, label) in enumerate(cols):
+        vals = np.array([float(tables[a].loc[lvl, col]) for a, lvl in levels], dtype=float)
+        vals[~(vals > 0)] = np.nan  # a ratio of 0 or unknown cannot sit on a log axis
+        ax.plot(vals, y + (j - 1) * 0.22, "o", ms=5, label=label, color=(_BLUE, _ORANGE, _RED)[j])
+        shown.extend(vals[np.isfinite(vals)])
+    ax.axvline(1.0, color=_GREY, lw=1)
+    ax.axvspan(1 / threshold, threshold, color="#e6f0e6", zorder=0)
+    _log_x(ax)
+    lo = min([1 / (threshold * 1.5), *shown])
+    hi = max([threshold * 1.5, *shown])
+    ax.set_xlim(lo / 1.1, hi * 1.1)
+    ax.set_yticks(y)
+    ax.set_yticklabels(
+        [f"{a}: {lvl} (n={int(tables[a].loc[lvl, 'clients'])})" for a, lvl in levels], fontsize=8
+    )
+    ax.invert_yaxis()
+    ax.set_xlabel(f"ratio to all clients (green band: within {threshold:g}x)")
+    ax.legend(fontsize=8)
+    ax.grid(axis="x", alpha=0.3)
+    return _render(fig, "fairness", caption)
