@@ -31,7 +31,7 @@ def run_demo(
 ) -> int:
     from rendement.contract import read_data_folder
     from rendement.fitting import fit_model
-    from rendement.model_folder import save_model
+    from rendement.registry import Registry
     from rendement.scoring import score_caseload, write_score
     from rendement.simulate import SimulationConfig, simulate
 
@@ -57,8 +57,9 @@ def run_demo(
 
     t = _step("Fitting the re-integration model (discrete-time proportional hazards)")
     model, _ = fit_model(data, meter="reintegratie", progress=True)
-    model_dir = _model_dir(out, model)
-    save_model(model, model_dir)
+    registry = Registry.at(out / "models")
+    model_dir = registry.register(model, overwrite=True)
+    registry.activate("reintegratie", model_dir.name)
     _done(t, model_dir)
 
     t = _step(f"Scoring the caseload on {as_of}")
@@ -83,11 +84,6 @@ def run_demo(
         f"--model {model_dir}`."
     )
     return 0
-
-
-def _model_dir(out: Path, model: object) -> Path:
-    version = getattr(model, "metadata", {}).get("version", "demo")
-    return out / "models" / "reintegratie" / str(version)
 
 
 def _lists_and_plan(out: Path, data: object, model: object, score: object) -> None:
@@ -117,7 +113,9 @@ def _lists_and_plan(out: Path, data: object, model: object, score: object) -> No
     from rendement.plan import write_plan
 
     write_plan(plan, plan_dir)
-    print(plan.comparison.to_string(index=False))
+    from rendement.plan.text import describe_plan
+
+    print("   " + describe_plan(plan).replace("\n", "\n   "))
     _done(t, plan_dir)
 
 

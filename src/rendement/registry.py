@@ -14,6 +14,7 @@ they are given a model folder explicitly.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -144,6 +145,10 @@ class Registry:
             raise RegistryError(
                 f"{model.spec.meter} version {v} already exists in {self.root}; choose another --version"
             )
+        if target.exists():
+            import shutil
+
+            shutil.rmtree(target)  # overwrite: no stale files of the old version stay behind
         meta = dict(model.metadata)
         meta["version"] = v
         from dataclasses import replace
@@ -182,3 +187,28 @@ class Registry:
 def _check_meter(meter: str) -> None:
     if meter not in METERS:
         raise RegistryError(f"unknown meter {meter!r}; choose one of {', '.join(METERS)}")
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--model`` (folder or METER/VERSION; default: the active version), ``--meter``, ``--registry``."""
+    parser.add_argument(
+        "--model",
+        default=None,
+        help="model folder (from `rendement fit`) or METER/VERSION in the registry; "
+        "default: the active version of --meter",
+    )
+    parser.add_argument(
+        "--meter",
+        default="reintegratie",
+        choices=METERS,
+        help="meter whose active model is used when --model is not given",
+    )
+    parser.add_argument(
+        "--registry", default=None, help="registry folder (default: models/ or $RENDEMENT_MODELS)"
+    )
+
+
+def load_model_argument(args: argparse.Namespace) -> HazardModel:
+    """The model a command was pointed at (see :func:`add_model_arguments`)."""
+    reg = Registry.at(getattr(args, "registry", None))
+    return load_model(reg.resolve(args.model, getattr(args, "meter", "reintegratie")))

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 from rendement.errors import RendementError
+from rendement.registry import add_model_arguments, load_model_argument
 
 
 class ScoreUsageError(RendementError):
@@ -20,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and returns.csv (months saved and net return per instrument)",
     )
     p.add_argument("data_dir", help="data folder (clients, spells, trajectories, instruments)")
-    p.add_argument("--model", required=True, help="model folder (from `rendement fit`)")
+    add_model_arguments(p)
     p.add_argument("--as-of", required=True, help="scoring date YYYY-MM-DD (the caseload on it)")
     p.add_argument("--out", required=True, help="folder for ranking.csv and returns.csv")
     p.add_argument(
@@ -65,7 +66,6 @@ def _interval(text: str) -> float | None:
 
 def run(args: argparse.Namespace) -> int:
     from rendement.contract import read_data_folder
-    from rendement.model_folder import load_model
     from rendement.scoring import score_caseload, write_score
 
     t0 = time.perf_counter()
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     if args.discount_rate <= -1.0:
         raise ScoreUsageError(f"--discount-rate must be above -1, got {args.discount_rate}")
     data = read_data_folder(args.data_dir)
-    model = load_model(args.model)
+    model = load_model_argument(args)
     score = score_caseload(
         data,
         model,
