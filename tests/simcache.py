@@ -30,9 +30,8 @@ class SimulatedTown:
 
 def get_simulation(**config: Any) -> SimulatedTown:
     """Data and truth folders for ``rendement.simulate.SimulationConfig(**config)``."""
-    from rendement.simulate import SimulationConfig, simulate
-
     from rendement import __version__
+    from rendement.simulate import SimulationConfig, simulate
 
     key_src = json.dumps(
         {"v": __version__, "src": _source_digest(), **config}, sort_keys=True, default=str

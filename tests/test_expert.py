@@ -52,7 +52,12 @@ def test_expert_model_has_the_declared_hazards(tmp_path: Path) -> None:
     f.write_text(EXPERT)
     m = model_from_spec_file(f)
     assert m.kind == "expert"
-    assert m.spec.baseline_terms() == ["baseline:1-3", "baseline:4-12", "baseline:13-24", "baseline:25+"]
+    assert m.spec.baseline_terms() == [
+        "baseline:1-3",
+        "baseline:4-12",
+        "baseline:13-24",
+        "baseline:25+",
+    ]
     # cloglog: hazard = 1 - exp(-exp(eta)) reproduces the declared monthly chance
     assert 1 - math.exp(-math.exp(m.coef("baseline:4-12"))) == pytest.approx(0.05)
     assert math.exp(m.coef("education[laag]")) == pytest.approx(0.75)
@@ -77,11 +82,16 @@ def test_cli_writes_an_expert_model_folder(tmp_path: Path) -> None:
         (('  "13-24": 0.03', '  "13-24": 1.5'), "baseline_outflow[13-24]: found 1.5"),
         (('  "age_band[55+]": 0.5', '  "age_band[99+]": 0.5'), "unknown term 'age_band[99+]'"),
         (("    price: 1500\n", ""), "instruments[1].price: missing"),
-        (("    after_hazard_ratio: 1.1", "    after_hazard_ratio: -1"), "instruments[2].after_hazard_ratio"),
+        (
+            ("    after_hazard_ratio: 1.1", "    after_hazard_ratio: -1"),
+            "instruments[2].after_hazard_ratio",
+        ),
         (("    success_share: 0.3", "    success_share: 3"), "instruments[2].success_share"),
     ],
 )
-def test_invalid_fields_are_refused_with_where_and_what(tmp_path: Path, edit: tuple[str, str], message: str) -> None:
+def test_invalid_fields_are_refused_with_where_and_what(
+    tmp_path: Path, edit: tuple[str, str], message: str
+) -> None:
     f = tmp_path / "bad.yaml"
     assert edit[0] in EXPERT
     f.write_text(EXPERT.replace(edit[0], edit[1], 1))
@@ -90,7 +100,9 @@ def test_invalid_fields_are_refused_with_where_and_what(tmp_path: Path, edit: tu
     assert message in str(err.value)
 
 
-def test_missing_sections_are_all_reported_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_sections_are_all_reported_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     f = tmp_path / "bad.yaml"
     f.write_text("kind: expert\nmeter: reintegratie\nversion: x\n")
     with pytest.raises(SpecFileError) as err:

@@ -25,9 +25,19 @@ def _model(version: str, shift: float = 0.0, seed: int = 1) -> HazardModel:
     params = pd.Series(rng.normal(-2, 0.1, len(terms)), index=terms)
     params["after:jobhunt"] += shift
     cov = pd.DataFrame(np.eye(len(terms)) * 0.01, index=terms, columns=terms)
-    cat = pd.DataFrame({"instrument": ["jobhunt"], "label": ["Sollicitatietraining"], "meter": ["reintegratie"],
-                        "category": ["1"], "price": [1500.0], "duration_months": [3], "waiting_months": [1],
-                        "success_share": [0.0], "capacity": [10]})
+    cat = pd.DataFrame(
+        {
+            "instrument": ["jobhunt"],
+            "label": ["Sollicitatietraining"],
+            "meter": ["reintegratie"],
+            "category": ["1"],
+            "price": [1500.0],
+            "duration_months": [3],
+            "waiting_months": [1],
+            "success_share": [0.0],
+            "capacity": [10],
+        }
+    )
     return HazardModel(spec, params, cov, cat, metadata={"version": version})
 
 
@@ -67,8 +77,21 @@ def test_cli_list_activate_compare(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["models", "--registry", str(root), "list"]) == 0
     out = capsys.readouterr().out
     assert "2025-01" in out and "2026-01" in out
-    assert main(["models", "--registry", str(root), "compare", "reintegratie/2025-01", "reintegratie/2026-01",
-                 "--out", str(tmp_path / "cmp")]) == 0
+    assert (
+        main(
+            [
+                "models",
+                "--registry",
+                str(root),
+                "compare",
+                "reintegratie/2025-01",
+                "reintegratie/2026-01",
+                "--out",
+                str(tmp_path / "cmp"),
+            ]
+        )
+        == 0
+    )
     eff = pd.read_csv(tmp_path / "cmp" / "effects.csv")
     row = eff[eff["term"] == "after:jobhunt"].iloc[0]
     assert row["change"] == pytest.approx(0.8, abs=1e-9)
@@ -89,8 +112,14 @@ def test_compare_finds_the_known_shift_and_only_it() -> None:
 
 def test_save_then_registry_listing_reads_metrics(tmp_path: Path) -> None:
     m = _model("2026-01")
-    m = replace(m, metadata={"version": "2026-01", "metrics": {"spells": 10, "events": 4},
-                             "training_window": {"until": "2026-01-01"}})
+    m = replace(
+        m,
+        metadata={
+            "version": "2026-01",
+            "metrics": {"spells": 10, "events": 4},
+            "training_window": {"until": "2026-01-01"},
+        },
+    )
     save_model(m, tmp_path / "reintegratie" / "2026-01")
     row = Registry.at(tmp_path).listing().iloc[0]
     assert row["events"] == 4 and row["trained_until"] == "2026-01-01"
