@@ -1,0 +1,54 @@
+"""Writing the lists: the workbook and the same tables as CSV, all or nothing.
+
+Files (``YYYY-MM`` of the as-of date):
+
+* ``lijsten-YYYY-MM.xlsx`` -- the workbook (:mod:`rendement.lists.excel`);
+* ``samenvatting.csv`` -- the summary table;
+* ``lijst_totaal.csv`` -- the whole caseload, ranked;
+* ``lijst_<name>.csv`` -- one per district or caseworker (with ``by``).
+
+The CSV files hold exactly the values of the workbook's tables (UTF-8, comma-separated).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rendement.lists.excel import SUMMARY_SHEET, TOTAL_SHEET, write_workbook
+from rendement.lists.names import file_stems, sheet_names
+from rendement.lists.tables import Lists
+from rendement.output import atomic_folder_files
+
+
+def workbook_name(lists: Lists) -> str:
+    """``lijsten-YYYY-MM.xlsx`` (``lijsten.xlsx`` without an as-of date)."""
+    if lists.as_of is None:
+        return "lijsten.xlsx"
+    return f"lijsten-{lists.as_of:%Y-%m}.xlsx"
+
+
+def part_sheets(lists: Lists) -> dict[str, str]:
+    """Sheet name of each part (district or caseworker): valid for Excel and unique."""
+    names = list(lists.parts)
+    return dict(zip(names, sheet_names(names, taken=(SUMMARY_SHEET, TOTAL_SHEET)), strict=True))
+
+
+def part_files(lists: Lists) -> dict[str, str]:
+    """CSV file name of each part: ``lijst_<name>.csv``, unique."""
+    names = list(lists.parts)
+    stems = file_stems(names, taken=("totaal",))
+    return {name: f"lijst_{stem}.csv" for name, stem in zip(names, stems, strict=True)}
+
+
+def write_lists(lists: Lists, out_dir: Path | str) -> list[Path]:
+    """Write the workbook and the CSV files into ``out_dir``; returns their paths."""
+    out = Path(out_dir)
+    files = part_files(lists)
+    names = [workbook_name(lists), "samenvatting.csv", "lijst_totaal.csv", *files.values()]
+    with atomic_folder_files(out) as stage:
+        write_workbook(lists, stage / names[0], part_sheets(lists))
+        lists.summary.to_csv(stage / "samenvatting.csv", index=False)
+        lists.total.to_csv(stage / "lijst_totaal.csv", index=False)
+        for name, frame in lists.parts.items():
+            frame.to_csv(stage / files[name], index=False)
+    return [out / n for n in names]
