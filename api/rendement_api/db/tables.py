@@ -1,0 +1,123 @@
+"""The tables of the advice log (*adviezenlogboek*) and the API keys.
+
+``advice`` and ``decision`` are append-only: the repository
+(:class:`rendement_api.db.advice_log.AdviceLog`) has no update method, and the
+migration adds database triggers that refuse an ``UPDATE`` on both tables. Rows
+leave only through the retention purge. No table holds a BSN or the raw input
+values of a client: an advice keeps the SHA-256 of its canonicalised inputs and
+its outputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    Column,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """A moment in UTC; stored without zone (SQLite has none), returned zone-aware."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, dt.datetime):
+            raise TypeError(f"expected a datetime, got {type(value).__name__}")
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass a zone-aware UTC datetime")
+        return value.astimezone(dt.UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        return value.replace(tzinfo=dt.UTC)
+
+
+advice = Table(
+    "advice",
+    metadata,
+    Column(
+        "id",
+        String(32),
+        primary_key=True,
+        comment="advice_id (random, not derived from the client)",
+    ),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+    Column("user_id", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("team", String(64), nullable=True),
+    Column("kind", String(16), nullable=False, comment="advice (one client) or batch"),
+    Column("batch_id", String(32), nullable=True),
+    Column("meter", String(32), nullable=False),
+    Column("model_version", String(64), nullable=False),
+    Column("model_kind", String(16), nullable=False),
+    Column("input_sha256", String(64), nullable=False),
+    Column("client_id", String(64), nullable=True, comment="pseudonymous key; never a BSN"),
+    Column("best_instrument", String(64), nullable=True),
+    Column("outputs", Text(), nullable=False, comment="the advice as given, JSON"),
+)
+
+decision = Table(
+    "decision",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "advice_id",
+        String(32),
+        ForeignKey("advice.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("created_at", UTCDateTime(), nullable=False, index=True),
+    Column("user_id", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("team", String(64), nullable=True),
+    Column("decision", String(16), nullable=False, comment="gevolgd or afgeweken"),
+    Column("advised_instrument", String(64), nullable=False),
+    Column("chosen_instrument", String(64), nullable=False),
+    Column("reason", Text(), nullable=True),
+)
+
+api_key = Table(
+    "api_key",
+    metadata,
+    Column("key_id", String(16), primary_key=True, comment="public part of the key"),
+    Column("user_id", String(64), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("team", String(64), nullable=True),
+    Column("salt", String(32), nullable=False),
+    Column("key_hash", String(64), nullable=False, comment="SHA-256 of salt + key; never the key"),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("revoked_at", UTCDateTime(), nullable=True),
+)
+
+Index("ix_advice_user_created", advice.c.user_id, advice.c.created_at)
+
+#: Tables whose rows may never be updated (enforced by triggers in the migration).
+APPEND_ONLY_TABLES = ("advice", "decision")

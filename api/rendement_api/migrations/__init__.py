@@ -1,0 +1,1 @@
+"""Alembic migrations of the advice log (run by ``rendement_api.db.migrate``)."""

@@ -1,0 +1,1 @@
+"""The caseworker page (*klantmanagerscherm*): server-rendered Dutch HTML over the same services."""

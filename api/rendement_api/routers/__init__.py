@@ -1,0 +1,1 @@
+"""One router per resource: advice, scores, decisions, models, health, and the page."""

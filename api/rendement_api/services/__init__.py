@@ -1,0 +1,1 @@
+"""What the routes and the page call: the served model, advices, decisions and summaries."""

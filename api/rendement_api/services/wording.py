@@ -1,0 +1,60 @@
+"""The advice in words a caseworker reads (Dutch): groups, amounts, the recommendation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+NOTICE = (
+    "Dit is een advies, geen besluit. De klantmanager beslist; wie afwijkt, legt de reden vast."
+)
+
+GROUP_TEXT = {
+    1: "Groep 1: stroomt naar verwachting binnen 6 maanden uit",
+    2: "Groep 2: stroomt naar verwachting binnen 6 tot 18 maanden uit",
+    3: "Groep 3: stroomt naar verwachting niet binnen 18 maanden uit",
+}
+
+
+def euro(x: float) -> str:
+    """``1234.5`` -> ``"€ 1.235"`` (Dutch thousands separator, whole euros)."""
+    sign = "-" if x < 0 else ""
+    return f"{sign}€ {abs(x):,.0f}".replace(",", ".")
+
+
+def months_text(x: float) -> str:
+    return f"{x:.1f}".replace(".", ",")
+
+
+def recommendation(
+    best: str | None,
+    current: str | None,
+    instruments: Sequence[dict[str, Any]],
+    label: Callable[[str], str],
+) -> str:
+    """The advice in one sentence, including the 'help them leave on their own' message."""
+    if current:
+        return (
+            f"De klant volgt nu {label(current)}; er is geen nieuw instrument geadviseerd "
+            "zolang dit loopt."
+        )
+    if not instruments:
+        return "Dit model heeft geen instrumenten met een bekend effect; alleen de prognose is gegeven."
+    if best in (None, "geen"):
+        return (
+            "Geen instrument: bij elk instrument is het verwachte netto rendement negatief. Het is "
+            "goedkoper deze klant op eigen kracht te laten uitstromen."
+        )
+    row = next(i for i in instruments if i["instrument"] == best)
+    text = f"Advies: {row['label']}. Verwacht netto rendement {euro(row['net_return_eur'])}"
+    if row.get("net_return_low_eur") is not None and row.get("net_return_high_eur") is not None:
+        text += (
+            f" (interval {euro(row['net_return_low_eur'])} tot {euro(row['net_return_high_eur'])})"
+        )
+    saved = row["months_saved"]
+    text += (
+        f"; de klant is naar verwachting {months_text(saved)} maanden korter in de uitkering."
+        if saved >= 0
+        else f"; de klant is naar verwachting {months_text(-saved)} maanden langer in de uitkering."
+    )
+    return text

@@ -1,0 +1,81 @@
+"""The service's one settings object (environment prefix ``RENDEMENT_``).
+
+Nothing is read at import time: :func:`get_settings` builds the settings from
+the environment when first asked, and :func:`rendement_api.create_app` installs
+the settings it was given as an override of :func:`get_settings`, so tests and
+``rendement serve`` pass their own.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: The shortest retention of the advice log the service accepts (six months).
+MIN_RETENTION_DAYS = 183
+
+
+class Settings(BaseSettings):
+    """Configuration of the scoring service (*adviesdienst*)."""
+
+    model_config = SettingsConfigDict(env_prefix="RENDEMENT_", extra="ignore")
+
+    database_url: str = Field(
+        default="sqlite:///./rendement.db",
+        description="SQLAlchemy URL of the advice log: sqlite:///PATH (embedded default) "
+        "or postgresql+psycopg://USER@HOST:PORT/DB",
+    )
+    model_dir: Path | None = Field(
+        default=None,
+        description="model folder to serve; when empty, the active model of `meter` "
+        "in the registry at `models_root`",
+    )
+    models_root: Path | None = Field(
+        default=None, description="model registry root (default: models/)"
+    )
+    meter: str = Field(default="reintegratie", description="meter whose active model is served")
+    retention_days: int = Field(
+        default=MIN_RETENTION_DAYS,
+        ge=MIN_RETENTION_DAYS,
+        description="days advices and decisions are kept (at least six months)",
+    )
+    purge_on_startup: bool = Field(
+        default=True, description="remove expired log records at startup"
+    )
+    migrate_on_startup: bool = Field(
+        default=True, description="run the schema migrations at startup"
+    )
+    max_batch: int = Field(
+        default=10_000, ge=1, le=10_000, description="most clients in one /v1/scores call"
+    )
+    interval: float = Field(
+        default=0.9, gt=0.0, lt=1.0, description="coverage of the net-return interval"
+    )
+    advice_draws: int = Field(
+        default=20,
+        ge=0,
+        le=5_000,
+        description="parameter draws for the interval of a single advice; every draw adds to "
+        "each engine call, so 20 keeps advices fast (the 90% interval is then rough)",
+    )
+    batch_draws: int = Field(
+        default=0, ge=0, le=5_000, description="parameter draws for the intervals of a batch"
+    )
+    chart_months: int = Field(
+        default=36, ge=6, le=120, description="months shown in the page's chart"
+    )
+    cookie_secure: bool = Field(
+        default=False, description="send the page's key cookie over HTTPS only"
+    )
+    seed: int = Field(
+        default=20_260_101, description="seed of the parameter draws (reproducible intervals)"
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Settings from the environment (overridden by ``create_app(settings)``)."""
+    return Settings()

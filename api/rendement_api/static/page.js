@@ -1,0 +1,33 @@
+// Rendementmeter page: the reason is required when deviating; the print button.
+(function () {
+  "use strict";
+  var form = document.getElementById("decision-form");
+  if (form) {
+    var reason = document.getElementById("reason");
+    var chosen = document.getElementById("chosen_instrument");
+    var box = document.getElementById("deviation-fields");
+    var update = function () {
+      var deviated = document.getElementById("decision-deviated").checked;
+      reason.required = deviated;
+      chosen.required = deviated;
+      box.hidden = !deviated;
+    };
+    form.addEventListener("change", update);
+    update();
+    form.addEventListener("submit", function (event) {
+      var deviated = document.getElementById("decision-deviated").checked;
+      if (deviated && reason.value.trim().length < 5) {
+        reason.setCustomValidity("Geef de reden waarom u van het advies afwijkt (minstens 5 tekens).");
+        reason.reportValidity();
+        event.preventDefault();
+      } else {
+        reason.setCustomValidity("");
+      }
+    });
+    reason.addEventListener("input", function () { reason.setCustomValidity(""); });
+  }
+  var printButton = document.getElementById("print");
+  if (printButton) {
+    printButton.addEventListener("click", function () { window.print(); });
+  }
+})();
