@@ -1,0 +1,321 @@
+"""From the person-month panel to the two equations of the timing-of-events model.
+
+**Outflow** (*uitstroom*): every person-month on benefit, with exactly the
+design of the default model (:mod:`rendement.hazard.design`): the same resolved
+specification (baseline pieces as merged there), the same identified terms,
+and the same person-months left out for separated terms. With one mass point
+the outflow part of the likelihood is therefore the default model's.
+
+**Entry** (*instroom in een traject*): one hazard for starting *any* instrument
+of the meter. A spell is at risk of entry in every month in which it is not in
+an instrument (a month in which an instrument of the meter starts counts as at
+risk, with the event), so a client can enter again after a trajectory ended, as
+in the simulator. One-off actions (``duration_months`` 0, e.g. a home visit)
+have no months inside: their start is the month their after-state begins; a
+meter with only one-off actions keeps a spell at risk until its first start
+(later ones cannot be seen in the states). Everything is derived from the
+``in:X``/``after:X`` flags (:func:`entry_risk`). The entry design is a baseline
+piece per elapsed month (the outflow pieces) plus the client terms at inflow
+(plus calendar years when the specification has them). Which instrument is
+chosen at entry is assumed to depend on observed characteristics only (the
+simulator's multinomial choice); that factor of the likelihood does not involve
+the type and is left out.
+
+Pieces or levels in which nobody entered have an entry hazard of 0 at the
+maximum (separation): their months are left out of the entry equation and the
+terms are stored at :data:`NO_ENTRY` so that a model evaluates their hazard as 0.
+
+Both equations are collapsed within spells (:mod:`rendement.hazard.toe.rows`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from rendement.hazard.cells import CellDesign
+from rendement.hazard.design import PanelLike
+from rendement.hazard.identification import identify
+from rendement.hazard.toe.rows import EquationRows, TimingData, collapse_runs, group_rows
+from rendement.spec import ModelSpec, client_design
+
+#: Linear-predictor value stored for entry terms without any entry (hazard exp(-30) ~ 0).
+NO_ENTRY = -30.0
+
+
+@dataclass(frozen=True)
+class TimingDesign:
+    """The data of the timing-of-events likelihood and how it was built."""
+
+    data: TimingData
+    spell_rows: np.ndarray  # position in panel.spells of each spell of ``data``
+    meter_codes: tuple[str, ...]
+    entry_terms_no_entry: tuple[str, ...]  # entry terms separated at -infinity (stored at NO_ENTRY)
+    entry_dropped: tuple[tuple[str, str], ...]  # (term, reason) left out of the entry equation
+    n_person_months: int
+    n_entries: int
+
+
+def timing_design(
+    panel: PanelLike,
+    spec: ModelSpec,
+    *,
+    outflow_terms: Sequence[str],
+    separated_terms: Sequence[str] = (),
+    meter_codes: Sequence[str],
+    one_off_codes: Sequence[str] = (),
+) -> TimingDesign:
+    """Both equations of ``panel`` under the resolved ``spec``.
+
+    ``outflow_terms`` are the terms the default estimator identified (in its
+    order), ``separated_terms`` the terms it left out for separation (their
+    person-months are left out of the outflow equation as well); ``meter_codes``
+    the instruments of the meter (entry equation), ``one_off_codes`` those without
+    months inside (``duration_months`` 0).
+    """
+    months = panel.months
+    spell_pos = _positions(panel.spells.index, months["spell_idx"].to_numpy())
+    month = months["month"].to_numpy().astype(np.int64)
+    order = np.lexsort((month, spell_pos))
+    if not np.array_equal(order, np.arange(len(order))):
+        months = months.iloc[order].reset_index(drop=True)
+        spell_pos, month = spell_pos[order], month[order]
+    # spells with at least one person-month, renumbered 0..S-1
+    used, spell = np.unique(spell_pos, return_inverse=True)
+    spell = spell.ravel().astype(np.int64)
+    spells = panel.spells.iloc[used]
+    cluster = pd.factorize(spells["client_id"].to_numpy(dtype=object))[0].astype(np.int64)
+
+    codes = list(spec.instruments)
+    cdesign = client_design(spec, spells)
+    piece = np.asarray(spec.baseline_piece(month), dtype=np.int64)
+    year_idx = (
+        np.asarray(spec.calendar_index(pd.DatetimeIndex(months["calendar_month"]).year.to_numpy()))
+        if spec.calendar
+        else np.zeros(len(month), dtype=np.int64)
+    )
+    flags = {
+        f"{s}:{c}": months[f"{s}:{c}"].to_numpy().astype(np.int8)
+        for c in codes
+        for s in ("in", "after")
+    }
+
+    outflow = _outflow_rows(
+        spec, spell, piece, year_idx, flags, cdesign, months["outflow"].to_numpy(), codes
+    )
+    if separated_terms:
+        on = np.zeros(outflow.n_rows, dtype=bool)
+        for t in separated_terms:
+            if t in outflow.columns:
+                on |= np.asarray(outflow.exog[:, outflow.columns.index(t)].todense()).ravel() != 0
+        outflow = outflow.subset(rows=~on)
+    missing = [t for t in outflow_terms if t not in outflow.columns]
+    if missing:
+        raise ValueError(f"outflow term(s) {missing} are not in the specification's design")
+    outflow = outflow.subset(columns=list(outflow_terms))
+
+    meter = [c for c in meter_codes if c in codes]
+    one_off = [c for c in meter if c in set(one_off_codes)]
+    entry, no_entry, dropped, n_entries = _entry_rows(
+        spec,
+        spell,
+        month,
+        piece,
+        year_idx,
+        flags,
+        cdesign,
+        codes,
+        meter,
+        one_off,
+        episode_starts(months, codes),
+    )
+    data = TimingData(outflow, entry, len(used), cluster)
+    return TimingDesign(
+        data=data,
+        spell_rows=used.astype(np.int64),
+        meter_codes=tuple(meter),
+        entry_terms_no_entry=tuple(no_entry),
+        entry_dropped=tuple(dropped),
+        n_person_months=len(month),
+        n_entries=n_entries,
+    )
+
+
+def entry_risk(
+    spell: np.ndarray,
+    month: np.ndarray,
+    in_flags: np.ndarray,
+    after_flags: np.ndarray,
+    meter: np.ndarray,
+    one_off_only: bool,
+    restart: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per person-month: at risk of entering an instrument of the meter, and entered.
+
+    ``in_flags``/``after_flags`` are ``(n, J)`` 0/1 states of all instruments,
+    rows sorted by spell and month; ``meter`` marks the meter's columns. An
+    instrument *starts* in month ``k`` when its ``in`` flag turns on, or (a
+    one-off action) its ``after`` flag turns on without a month inside, or
+    ``restart`` (optional ``(n, J)``, from the panel's ``months_in_instrument``)
+    says a new episode begins there (a trajectory that follows another of the same
+    instrument without a gap). A month is at risk unless the spell is in an
+    instrument other than one of the meter starting that month; with
+    ``one_off_only`` only up to the first start.
+    """
+    n = len(month)
+    prev = np.zeros(n, dtype=bool)
+    if n > 1:
+        prev[1:] = (spell[1:] == spell[:-1]) & (month[1:] == month[:-1] + 1)
+    fin = np.asarray(in_flags) != 0
+    fafter = np.asarray(after_flags) != 0
+    prev_in = np.zeros_like(fin)
+    prev_after = np.zeros_like(fafter)
+    prev_in[1:] = fin[:-1]
+    prev_after[1:] = fafter[:-1]
+    prev_in[~prev] = False
+    prev_after[~prev] = False
+    start = (fin & ~prev_in) | (fafter & ~prev_after & ~prev_in & ~fin)
+    if restart is not None:
+        start |= fin & (np.asarray(restart) != 0)
+    meter_start = start & np.asarray(meter, dtype=bool)[None, :]
+    event = meter_start.any(axis=1)
+    busy = (fin & ~meter_start).any(axis=1)
+    at_risk = ~busy | event
+    if one_off_only:
+        first = first_entry_month(spell, month, event, int(spell.max()) + 1 if n else 0)[spell]
+        at_risk &= (first == 0) | (month <= first)
+        event &= month == first
+    return at_risk, event
+
+
+def episode_starts(months: pd.DataFrame, codes: Sequence[str]) -> np.ndarray | None:
+    """``(n, J)``: an episode of instrument ``j`` begins in the month (panel's
+    ``current_instrument`` and ``months_in_instrument == 1``); ``None`` without those columns."""
+    if "current_instrument" not in months.columns or "months_in_instrument" not in months.columns:
+        return None
+    current = months["current_instrument"].astype(object).to_numpy()
+    first = months["months_in_instrument"].to_numpy() == 1
+    return np.column_stack([(current == c) & first for c in codes]) if codes else None
+
+
+def first_entry_month(
+    spell: np.ndarray, month: np.ndarray, started: np.ndarray, n_spells: int
+) -> np.ndarray:
+    """Per spell the first month with ``started``; 0 when none."""
+    big = np.iinfo(np.int64).max
+    first = np.full(n_spells, big, dtype=np.int64)
+    np.minimum.at(first, spell[started], month[started])
+    first[first == big] = 0
+    return first
+
+
+def _outflow_rows(
+    spec: ModelSpec,
+    spell: np.ndarray,
+    piece: np.ndarray,
+    year_idx: np.ndarray,
+    flags: dict[str, np.ndarray],
+    cdesign: pd.DataFrame,
+    outflow: np.ndarray,
+    codes: list[str],
+) -> EquationRows:
+    keys = (
+        np.column_stack([piece, year_idx, *flags.values()])
+        if flags
+        else np.column_stack([piece, year_idx])
+    )
+    grp = collapse_runs(spell, keys)
+    first, ev, st = group_rows(grp, outflow)
+    rs = spell[first]
+    blocks: list[sp.csr_matrix] = [_one_hot(piece[first], len(spec.baseline_cuts))]
+    cvals = cdesign.to_numpy(dtype=np.float64)
+    blocks.append(sp.csr_matrix(cvals[rs]))
+    client_terms = list(cdesign.columns)
+    for c in codes:
+        after = flags[f"after:{c}"][first].astype(np.float64)
+        cols = [flags[f"in:{c}"][first].astype(np.float64), after]
+        cols += [after * cvals[rs, client_terms.index(m)] for m in spec.effect_modifiers]
+        blocks.append(sp.csr_matrix(np.column_stack(cols)))
+    if spec.calendar:
+        blocks.append(_one_hot(year_idx[first], len(spec.calendar_years))[:, 1:])
+    exog = sp.csr_matrix(sp.hstack(blocks, format="csr"))
+    return EquationRows(exog, tuple(spec.terms()), ev, st, rs)
+
+
+def _entry_rows(
+    spec: ModelSpec,
+    spell: np.ndarray,
+    month: np.ndarray,
+    piece: np.ndarray,
+    year_idx: np.ndarray,
+    flags: dict[str, np.ndarray],
+    cdesign: pd.DataFrame,
+    codes: list[str],
+    meter: list[str],
+    one_off: list[str],
+    restarts: np.ndarray | None,
+) -> tuple[EquationRows | None, list[str], list[tuple[str, str]], int]:
+    if not meter:
+        return None, [], [("entry equation", "the meter has no instruments in the data")], 0
+    in_flags = np.column_stack([flags[f"in:{c}"] for c in codes])
+    after_flags = np.column_stack([flags[f"after:{c}"] for c in codes])
+    is_meter = np.array([c in meter for c in codes])
+    at_risk, event = entry_risk(
+        spell, month, in_flags, after_flags, is_meter, len(one_off) == len(meter)
+    )
+    n_entries = int(event.sum())
+    if n_entries == 0:
+        return None, [], [("entry equation", "nobody entered an instrument of the meter")], 0
+    r = np.flatnonzero(at_risk)
+    keys = np.column_stack([piece[r], year_idx[r], event[r]])
+    grp = collapse_runs(spell[r], keys)
+    f, ev, st = group_rows(grp, event[r])
+    rs = spell[r][f]
+    cvals = cdesign.to_numpy(dtype=np.float64)
+    blocks: list[sp.csr_matrix] = [
+        _one_hot(piece[r][f], len(spec.baseline_cuts)),
+        sp.csr_matrix(cvals[rs]),
+    ]
+    names = spec.baseline_terms() + list(cdesign.columns)
+    if spec.calendar:
+        blocks.append(_one_hot(year_idx[r][f], len(spec.calendar_years))[:, 1:])
+        names += spec.calendar_terms()
+    exog = sp.csr_matrix(sp.hstack(blocks, format="csr"))
+    rows = EquationRows(exog, tuple(names), ev, st, rs)
+    return (*_identify_entry(rows), n_entries)
+
+
+def _identify_entry(rows: EquationRows) -> tuple[EquationRows, list[str], list[tuple[str, str]]]:
+    """Entry terms the data identify; separated terms (nobody entered) go with their months."""
+    cells = CellDesign(rows.exog.toarray(), rows.columns, rows.events, rows.events + rows.stays)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _, dropped = identify(cells)
+    no_entry = [d.term for d in dropped if d.reason.startswith("separation: no outflow")]
+    other = [d for d in dropped if d.term not in no_entry]
+    keep = [c for c in rows.columns if c not in {d.term for d in dropped}]
+    excluded = np.zeros(rows.n_rows, dtype=bool)
+    for t in [d.term for d in dropped if d.reason.startswith("separation")]:
+        excluded |= np.asarray(rows.exog[:, rows.columns.index(t)].todense()).ravel() != 0
+    reasons = [(t, "nobody entered where this term applies: entry hazard 0") for t in no_entry]
+    reasons += [(d.term, d.reason.replace("outflow", "entry")) for d in other]
+    return rows.subset(rows=~excluded, columns=keep), no_entry, reasons
+
+
+def _one_hot(index: np.ndarray, width: int) -> sp.csr_matrix:
+    n = len(index)
+    return sp.csr_matrix((np.ones(n), (np.arange(n), index)), shape=(n, width))
+
+
+def _positions(index: pd.Index, spell_idx: np.ndarray) -> np.ndarray:
+    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
+        return spell_idx.astype(np.int64)
+    pos = index.get_indexer(pd.Index(spell_idx))
+    if (pos < 0).any():
+        raise ValueError("the panel has person-months of spells that are not in panel.spells")
+    return pos.astype(np.int64)

@@ -1,0 +1,289 @@
+"""Heckman-Singer non-parametric maximum likelihood: how many mass points, and where.
+
+The mixing distribution of the unobserved terms ``(v_o, v_e)`` is discrete with
+``K`` points (Heckman and Singer 1984). Following the practice of the
+timing-of-events literature (Gaure, Roed and Zhang 2007, *Time and causality:
+a Monte Carlo assessment of the timing-of-events approach*, J. Econometrics
+139), points are added one at a time:
+
+1. ``K = 1``: no heterogeneity. The likelihood is concave; the outflow part is
+   the default model.
+2. ``K -> K + 1``: the ``K``-point estimate plus one new point. Candidate
+   locations for the new point on a grid around the existing points, plus
+   random ones (``seed``), each with a small probability, are ranked by the
+   likelihood; the best ``n_starts`` (well apart) are maximised over the mass
+   points with the coefficients held fixed (cheap), the best ``n_full`` of those
+   over all parameters, and the best maximum is kept.
+3. Stop when the information criterion (AIC by default, or BIC with the
+   number of spells) does not improve, when the new point takes no mass or
+   merges with an existing one, or at ``max_points``.
+
+Every step is kept in :class:`SearchStep` so the results can show the path and
+the reason the search stopped.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from scipy.special import logsumexp
+from threadpoolctl import threadpool_limits
+
+from rendement.hazard.toe.likelihood import MixtureLikelihood, MixtureParams
+from rendement.hazard.toe.optimise import LOCATION_BOUND, Maximum, maximise
+from rendement.hazard.toe.rows import TimingData
+
+Criterion = Literal["aic", "bic"]
+
+#: A mass point with less probability than this carries no mass.
+MIN_PROBABILITY = 1e-3
+#: Newton-decrement tolerance (per spell) for screening starting values.
+SCREEN_TOL = 1e-5
+#: Two points closer than this in every location coincide.
+MERGE_DISTANCE = 0.05
+
+
+@dataclass(frozen=True)
+class SearchStep:
+    """One number of mass points tried: its best maximum and what the criterion said."""
+
+    n_points: int
+    maximum: Maximum
+    n_params: int
+    n_spells: int
+    starts_tried: int
+    seconds: float
+    problems: tuple[str, ...] = ()
+
+    @property
+    def loglik(self) -> float:
+        return self.maximum.loglik
+
+    @property
+    def aic(self) -> float:
+        return -2.0 * self.loglik + 2.0 * self.n_params
+
+    @property
+    def bic(self) -> float:
+        return -2.0 * self.loglik + self.n_params * math.log(max(self.n_spells, 2))
+
+    def criterion(self, which: Criterion) -> float:
+        return self.aic if which == "aic" else self.bic
+
+
+@dataclass(frozen=True)
+class SearchPath:
+    """The steps of the search and the one chosen."""
+
+    steps: list[SearchStep]
+    chosen: int  # index into steps
+    criterion: Criterion
+    stop_reason: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def best(self) -> SearchStep:
+        return self.steps[self.chosen]
+
+
+def initial_theta(lik: MixtureLikelihood) -> np.ndarray:
+    """Start of the one-point model: baseline pieces at the overall event rate, the rest 0."""
+    theta = np.zeros(lik.n_params)
+    data = lik.data
+    rows = [(data.outflow, 0)]
+    if data.entry is not None:
+        rows.append((data.entry, lik.n_beta))
+    for eq, offset in rows:
+        rate = eq.n_events / max(eq.n_months, 1)
+        level = math.log(-math.log1p(-min(max(rate, 1e-6), 0.99)))
+        for j, c in enumerate(eq.columns):
+            if c.startswith("baseline:"):
+                theta[offset + j] = level
+    return theta
+
+
+def mass_point_problems(params: MixtureParams, has_entry: bool) -> list[str]:
+    """Plain-language signs that a K-point mixture is not identified (empty when fine)."""
+    out: list[str] = []
+    p = params.probabilities
+    K = params.n_points
+    for k in range(K):
+        if p[k] < MIN_PROBABILITY:
+            out.append(f"mass point {k + 1} has probability {p[k]:.2g}: it carries no mass")
+    for a in range(K):
+        for b in range(a + 1, K):
+            d_o = abs(params.v_outflow[a] - params.v_outflow[b])
+            d_e = abs(params.v_entry[a] - params.v_entry[b]) if has_entry else 0.0
+            if d_o < MERGE_DISTANCE and d_e < MERGE_DISTANCE:
+                out.append(f"mass points {a + 1} and {b + 1} coincide (they merge into one)")
+    for k in range(1, K):
+        if abs(params.v_outflow[k]) >= LOCATION_BOUND - 1e-6:
+            side = "never leaves" if params.v_outflow[k] < 0 else "always leaves"
+            out.append(
+                f"mass point {k + 1} lies at the bound of the outflow location: a type that {side} "
+                "benefit; its location is not identified"
+            )
+        if has_entry and abs(params.v_entry[k]) >= LOCATION_BOUND - 1e-6:
+            side = "never enters" if params.v_entry[k] < 0 else "always enters"
+            out.append(
+                f"mass point {k + 1} lies at the bound of the entry location: a type that {side} "
+                "an instrument; its location is not identified"
+            )
+    return out
+
+
+def _with_new_point(
+    base: MixtureParams, v_o: float, v_e: float, prob: float, lik: MixtureLikelihood
+) -> np.ndarray:
+    log_old = base.logits - logsumexp(base.logits) + math.log1p(-prob)
+    logits = np.r_[log_old, math.log(prob)]
+    logits = logits - logits[0]
+    params = MixtureParams(
+        beta=base.beta,
+        gamma=base.gamma,
+        v_outflow=np.r_[base.v_outflow, v_o],
+        v_entry=np.r_[base.v_entry, v_e],
+        logits=logits,
+    )
+    return lik.pack(params)
+
+
+def _candidates(
+    prev_lik: MixtureLikelihood,
+    prev_theta: np.ndarray,
+    lik: MixtureLikelihood,
+    rng: np.random.Generator,
+    n_random: int,
+    n_keep: int,
+) -> list[np.ndarray]:
+    """The ``n_keep`` best starting values for ``K`` points, well apart from each other.
+
+    Candidates: the ``K - 1``-point estimate plus a new point on a grid of
+    locations around the existing points (and ``n_random`` random ones) with
+    probability 5%, 15% or 30%. The likelihood of every candidate is computed
+    exactly but cheaply: the other parameters are held at the ``K - 1``-point
+    estimate, so only the new type's per-spell log-likelihood is needed, and it
+    is the sum of an outflow part (a function of ``v_o``) and an entry part (``v_e``).
+    """
+    base = prev_lik.unpack(prev_theta)
+    base_ll = prev_lik.evaluate(prev_theta, order=0).spell_loglik
+    lo_o, hi_o = float(base.v_outflow.min()), float(base.v_outflow.max())
+    grid_o = np.r_[
+        np.arange(lo_o - 3.0, hi_o + 3.0 + 1e-9, 0.5), rng.uniform(lo_o - 4.0, hi_o + 4.0, n_random)
+    ]
+    if lik.has_entry:
+        lo_e, hi_e = float(base.v_entry.min()), float(base.v_entry.max())
+        grid_e = np.r_[
+            np.arange(lo_e - 3.0, hi_e + 3.0 + 1e-9, 0.75),
+            rng.uniform(lo_e - 4.0, hi_e + 4.0, n_random),
+        ]
+    else:
+        grid_e = np.zeros(1)
+    Lo, Le = prev_lik.type_loglik(prev_theta, grid_o, grid_e)
+    scored: list[tuple[float, float, float, float]] = []
+    for prob in (0.05, 0.15, 0.3):
+        old = base_ll + math.log1p(-prob)
+        for j, ve in enumerate(grid_e):
+            new = Lo + Le[:, j : j + 1] + math.log(prob)  # (S, n_o)
+            total = np.logaddexp(old[:, None], new).sum(axis=0)
+            for i, vo in enumerate(grid_o):
+                scored.append((float(total[i]), float(vo), float(ve), prob))
+    scored.sort(key=lambda c: -c[0])
+    chosen: list[tuple[float, float, float]] = []
+    existing = list(zip(base.v_outflow, base.v_entry, strict=True))
+    for ll, vo, ve, prob in scored:
+        if not np.isfinite(ll):
+            continue
+        near = [(a, b) for a, b in existing + [(c[0], c[1]) for c in chosen]]
+        if any(abs(vo - a) < 0.75 and (not lik.has_entry or abs(ve - b) < 0.75) for a, b in near):
+            continue
+        chosen.append((vo, ve, prob))
+        if len(chosen) >= n_keep:
+            break
+    return [_with_new_point(base, vo, ve, prob, lik) for vo, ve, prob in chosen]
+
+
+def search_mass_points(
+    data: TimingData,
+    *,
+    max_points: int = 5,
+    n_starts: int = 5,
+    n_full: int = 1,
+    criterion: Criterion = "aic",
+    seed: int = 0,
+    n_random: int = 20,
+    progress: Callable[[str], None] | None = None,
+) -> SearchPath:
+    """Add mass points one at a time until the criterion stops improving (module docstring).
+
+    Runs with one BLAS thread: the dense algebra here is on small matrices, where
+    threads cost more than they gain (and several fits may run side by side).
+    """
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _search(data, max_points, n_starts, n_full, criterion, seed, n_random, progress)
+
+
+def _search(
+    data: TimingData,
+    max_points: int,
+    n_starts: int,
+    n_full: int,
+    criterion: Criterion,
+    seed: int,
+    n_random: int,
+    progress: Callable[[str], None] | None,
+) -> SearchPath:
+    if max_points < 1:
+        raise ValueError("max_points must be at least 1")
+    if n_starts < 1:
+        raise ValueError("n_starts must be at least 1")
+    rng = np.random.default_rng(seed)
+    say = progress or (lambda _msg: None)
+
+    t0 = time.perf_counter()
+    lik = MixtureLikelihood(data, 1)
+    first = maximise(lik, initial_theta(lik))
+    steps = [SearchStep(1, first, lik.n_params, data.n_spells, 1, time.perf_counter() - t0)]
+    say(f"1 mass point: log-likelihood {first.loglik:.2f}")
+    chosen = 0
+    stop = f"reached max_points = {max_points}"
+    for K in range(2, max_points + 1):
+        t0 = time.perf_counter()
+        prev = steps[chosen]
+        prev_lik = MixtureLikelihood(data, K - 1)
+        lik = MixtureLikelihood(data, K)
+        cands = _candidates(prev_lik, prev.maximum.theta, lik, rng, n_random, n_starts)
+        if not cands:
+            stop = f"no starting value for mass point {K} gives a finite likelihood"
+            break
+        # every start: the mass points with the coefficients held (cheap); then the best
+        # ``n_full`` starts in full, and the best of those
+        screened = [maximise(lik, c, tol=SCREEN_TOL, mixture_only=True, max_iter=30) for c in cands]
+        order = np.argsort([-m.loglik for m in screened])[:n_full]
+        maxima = [maximise(lik, screened[i].theta) for i in order]
+        best = max(maxima, key=lambda m: m.loglik)
+        problems = tuple(mass_point_problems(lik.unpack(best.theta), lik.has_entry))
+        step = SearchStep(
+            K, best, lik.n_params, data.n_spells, len(cands), time.perf_counter() - t0, problems
+        )
+        steps.append(step)
+        say(
+            f"{K} mass points: log-likelihood {best.loglik:.2f} "
+            f"({criterion.upper()} {step.criterion(criterion):.1f} vs {prev.criterion(criterion):.1f})"
+        )
+        if problems:
+            stop = f"{K} mass points are not identified: " + "; ".join(problems)
+            break
+        if step.criterion(criterion) >= prev.criterion(criterion):
+            stop = (
+                f"adding mass point {K} does not improve the {criterion.upper()} "
+                f"({step.criterion(criterion):.1f} vs {prev.criterion(criterion):.1f})"
+            )
+            break
+        chosen = len(steps) - 1
+    return SearchPath(steps, chosen, criterion, stop)
