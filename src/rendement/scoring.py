@@ -153,6 +153,13 @@ def score_caseload(
     when = _check_as_of(data, as_of)
     check_model_fits_data(model, data)
     caseload = caseload_state(data, when)
+    het = model.heterogeneity
+    if type_weights is None and het is not None and len(het.locations) > 1:
+        # who is still on benefit is selected: weight the types by their posterior given
+        # each client's history in the current spell (timing-of-events model)
+        from rendement.hazard.toe import caseload_type_weights
+
+        type_weights = caseload_type_weights(model, data, when)
     return score_clients(
         model,
         caseload,
