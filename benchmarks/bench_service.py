@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--advice-draws", type=int, default=None, help="parameter draws per advice")
     p.add_argument("--batch-draws", type=int, default=None, help="parameter draws in a batch")
     p.add_argument("--batch", type=int, default=10_000)
+    p.add_argument("--window-ms", type=float, default=None, help="advice batching window")
     p.add_argument(
         "--model", default=None, help="model folder (default: a made-up 8-instrument model)"
     )
@@ -185,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
         env = {}
         if a.advice_draws is not None:
             env["RENDEMENT_ADVICE_DRAWS"] = str(a.advice_draws)
+        if a.window_ms is not None:
+            env["RENDEMENT_BATCH_WINDOW_MS"] = str(a.window_ms)
         if a.batch_draws is not None:
             env["RENDEMENT_BATCH_DRAWS"] = str(a.batch_draws)
         port = free_port()

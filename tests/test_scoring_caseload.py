@@ -56,6 +56,10 @@ def test_as_of_outside_the_data(town: Path) -> None:
         score_caseload(data, town_model(), "2010-01-01")
     with pytest.raises(AsOfDateError, match="after the data's extraction date"):
         score_caseload(data, town_model(), "2030-01-01")
+    latest = data.extraction_date
+    score_caseload(data, town_model(), latest + pd.Timedelta(days=31), interval=None)
+    with pytest.raises(AsOfDateError, match="after the data's extraction date"):
+        score_caseload(data, town_model(), latest + pd.Timedelta(days=32), interval=None)
     with pytest.raises(AsOfDateError, match="YYYY-MM-DD"):
         score_caseload(data, town_model(), "not a date")
 

@@ -300,6 +300,10 @@ def _model_version(model: HazardModel) -> str:
     return model_version(model)
 
 
+#: Days an as-of date may lie after the latest date in the data (see _check_as_of).
+EXTRACTION_SLACK_DAYS = 31
+
+
 def _check_as_of(data: DataFolder, as_of: dt.date | pd.Timestamp | str) -> pd.Timestamp:
     try:
         when = pd.Timestamp(as_of)
@@ -317,10 +321,14 @@ def _check_as_of(data: DataFolder, as_of: dt.date | pd.Timestamp | str) -> pd.Ti
             f"({pd.Timestamp(first).date()}); choose a date between {pd.Timestamp(first).date()} "
             f"and the extraction date {pd.Timestamp(extraction).date()}"
         )
-    if when > extraction:
+    # The export carries no extraction date; the latest date in it is a lower bound. Exports
+    # are monthly, so an as-of date up to EXTRACTION_SLACK_DAYS after the latest date is the
+    # same export (e.g. extracted on the 1st while the last event was on the 27th).
+    if when > extraction + pd.Timedelta(days=EXTRACTION_SLACK_DAYS):
         raise AsOfDateError(
             f"as-of date {when.date()} lies after the data's extraction date "
-            f"{pd.Timestamp(extraction).date()} (the latest date in the data); the caseload "
-            "after it is unknown. Choose a date on or before the extraction date."
+            f"{pd.Timestamp(extraction).date()} (the latest date in the data, plus at most "
+            f"{EXTRACTION_SLACK_DAYS} days); the caseload after it is unknown. Choose a date on "
+            "or before the extraction date."
         )
     return when

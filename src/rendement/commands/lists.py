@@ -12,6 +12,8 @@ import argparse
 import time
 from pathlib import Path
 
+from rendement.registry import add_model_arguments, load_model_argument
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -20,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "per district or caseworker",
     )
     p.add_argument("data_dir", help="data folder (clients, spells, trajectories, instruments)")
-    p.add_argument("--model", required=True, help="model folder (from `rendement fit`)")
+    add_model_arguments(p)
     p.add_argument("--as-of", required=True, help="list date YYYY-MM-DD (the caseload on it)")
     p.add_argument("--out", required=True, help="folder for the workbook and the CSV files")
     p.add_argument(
@@ -36,11 +38,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from rendement.contract import read_data_folder
     from rendement.lists import build_lists, write_lists
-    from rendement.model_folder import load_model
     from rendement.scoring import score_caseload
 
     t0 = time.perf_counter()
-    model = load_model(args.model)
+    model = load_model_argument(args)
     data = read_data_folder(args.data_dir)
     score = score_caseload(data, model, args.as_of, interval=None)
     lists = build_lists(score, by=args.by)

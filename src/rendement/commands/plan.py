@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 
 from rendement.errors import RendementError
+from rendement.registry import add_model_arguments, load_model_argument
 
 
 class PlanUsageError(RendementError):
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "return is maximal (plan.csv), compared with the seed's rule and first come",
     )
     p.add_argument("data_dir", help="data folder (clients, spells, trajectories, instruments)")
-    p.add_argument("--model", required=True, help="model folder (from `rendement fit`)")
+    add_model_arguments(p)
     p.add_argument("--as-of", required=True, help="planning date YYYY-MM-DD (the caseload on it)")
     p.add_argument(
         "--capacity",
@@ -70,7 +71,6 @@ def parse_budget(text: str | None) -> float | None:
 
 def run(args: argparse.Namespace) -> int:
     from rendement.contract import read_data_folder
-    from rendement.model_folder import load_model
     from rendement.plan import make_plan, read_capacity, write_plan
     from rendement.plan.text import describe_plan
     from rendement.scoring import score_caseload
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     budget = parse_budget(args.budget)
     if args.time_limit <= 0:
         raise PlanUsageError(f"--time-limit must be positive, got {args.time_limit}")
-    model = load_model(args.model)
+    model = load_model_argument(args)
     catalogue = model.meter_instruments
     capacity = read_capacity(args.capacity, model.instruments, meter=model.spec.meter)
     data = read_data_folder(args.data_dir)

@@ -138,11 +138,15 @@ def _list_sheet(
     ws.append([_cell(ws, h, styles[(None, "header")]) for h in headers])
     groups = frame["uitstroomgroep"].to_numpy() if "uitstroomgroep" in frame.columns else None
     columns = [_python_values(frame[h], k) for h, k in zip(headers, col_kinds, strict=True)]
-    row_styles = {g: [styles[(g, k)] for k in col_kinds] for g in (None, 1, 2, 3)}
-    for i in range(len(frame)):
+    # one styled cell per (outflow group, column), reused for every row: a write-only sheet
+    # writes each row out when it is appended, so only the values change
+    rows = {g: [_cell(ws, None, styles[(g, k)]) for k in col_kinds] for g in (None, 1, 2, 3)}
+    for i, values in enumerate(zip(*columns, strict=True)):
         g = int(groups[i]) if groups is not None and int(groups[i]) in GROUP_COLOURS else None
-        names = row_styles[g]
-        ws.append([_cell(ws, col[i], names[j]) for j, col in enumerate(columns)])
+        cells = rows[g]
+        for cell, v in zip(cells, values, strict=True):
+            cell.value = v
+        ws.append(cells)
     last = get_column_letter(max(1, len(headers)))
     ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
 

@@ -20,9 +20,12 @@ at least as much (it can be completed in every way the first can).
 *Pruning.* With the LP's prices, every plan's return is ``L`` minus the sum of
 non-negative losses: ``d`` of each chosen option, ``u`` of each client left
 without one, and the value of places and budget left unused. A state whose
-losses so far already reach ``limit`` cannot lead to a plan better than the
-incumbent, so it is dropped. The search is exhaustive over every other state:
-it finds the best plan that beats the incumbent, or proves there is none.
+losses so far (plus the least the groups still to come must lose, plus the
+budget and places it can no longer use) exceed ``limit`` cannot lead to a plan
+better than the incumbent, so it is dropped; so is a state whose return plus
+the LP relaxation of the groups still to come, with the budget it has left,
+stays below ``target``. The search is exhaustive over every other state: it
+finds the best plan that beats the incumbent, or proves there is none.
 """
 
 from __future__ import annotations
@@ -110,8 +113,11 @@ def core_groups(
 
     # clients with two or more options: one group each (nothing, unless they must)
     multi = np.flatnonzero(~single)
-    for r in np.unique(rows[multi]).tolist():
-        options = multi[rows[multi] == r]
+    multi = multi[np.argsort(rows[multi], kind="stable")]
+    _, first = np.unique(rows[multi], return_index=True)
+    for options in np.split(multi, first[1:]):
+        if not len(options):
+            continue
         spend = cost[options]
         gain = value[options]
         loss = d[options]

@@ -3,8 +3,8 @@
 Maximise ``sum r_ij x_ij`` over binary ``x`` subject to ``sum_j x_ij <= 1``
 (client ``i``), ``sum_i x_ij <= places_j`` (instrument ``j``) and, optionally,
 ``sum c_ij x_ij <= budget``; only options with ``r_ij > 0`` are variables.
-Solved with HiGHS (:func:`scipy.optimize.linprog` and :func:`scipy.optimize.milp`)
-and **proven** optimal, in four exact steps:
+Solved with HiGHS (:func:`scipy.optimize.linprog`, :func:`scipy.optimize.milp`)
+and dynamic programming, and **proven** optimal (to within a cent), in four steps:
 
 1. *Dominance.* An option ``(i, j)`` with at least ``P`` (total places) other
    options of ``j`` that return at least as much and cost no more is never
@@ -16,14 +16,18 @@ and **proven** optimal, in four exact steps:
    an upper bound on every plan (weak duality; recomputed here, so solver
    round-off cannot make it invalid).
 3. *Incumbent.* The LP's integral part, repaired and filled greedily.
-   When it reaches ``L`` (within a cent) it is optimal: done.
-4. *Reduced-cost fixing + MILP.* With ``d_ij = u_i - (r_ij - p_j - lam c_ij) >= 0``
-   and ``u_i`` the client's term of ``L``, every plan is worth at most
-   ``L - d_ij`` if it uses ``(i, j)`` and at most ``L - u_i`` if it leaves ``i``
-   out. So any plan better than ``L - tau`` uses no option with ``d_ij > tau``
-   and assigns every client with ``u_i > tau``. The MILP over the few options
-   that remain (mip gap 0) finds the best such plan; with ``tau = L - incumbent``
-   that is the optimum.
+   When it reaches ``L`` (within a cent) it is optimal: done. This is the usual
+   end without a budget.
+4. *Reduced-cost fixing and the core.* With ``d_ij = u_i - (r_ij - p_j - lam c_ij) >= 0``
+   and ``u_i`` the client's term of ``L``, a plan is worth ``L`` minus the sum of
+   ``d_ij`` over its assignments, ``u_i`` over the clients it leaves out and the
+   value of unused places and budget. So any plan better than ``L - tau`` uses
+   no option with ``d_ij > tau`` and assigns every client with ``u_i > tau``.
+   The few options left (the *core*) are searched exactly: by dynamic
+   programming over groups of options (:mod:`rendement.plan.dynamic`), or, when
+   that grows too large, by HiGHS's branch and bound (mip gap 0, with dominance
+   chains that break the symmetry of equal prices). Cores grow from small (cheap,
+   they improve the incumbent) to ``tau = L - incumbent``, which proves the optimum.
 
 A time limit guards step 4; when it is hit the result says so
 (``status == "time_limit"``) with the proven upper bound, never pretending to
@@ -46,9 +50,10 @@ from rendement.plan.dynamic import Selection, TooManyStates, best_selection, cor
 TIME_LIMIT = 120.0
 #: Options in the first core of the exact search (small problems are solved whole at once).
 _CORE_START = 400
-#: HiGHS on a core that only serves to improve the incumbent: this gap, at most this long.
+#: HiGHS on a core that only serves to improve the incumbent: this gap, at most these
+#: branch-and-bound nodes (a node limit, not a time limit, keeps the search reproducible).
 _QUICK_GAP = 1e-5
-_QUICK_SECONDS = 2.0
+_QUICK_NODES = 1000
 
 
 @dataclass(frozen=True)
@@ -62,7 +67,7 @@ class Solution:
     seconds: float
     variables: int  # options that were variables (positive, places, fits the budget)
     lp_variables: int  # after the dominance step
-    core_variables: int  # in the final MILP (0 when the LP settled it)
+    core_variables: int  # in the largest core searched (0 when the LP settled it)
 
     @property
     def gap(self) -> float:
@@ -396,8 +401,9 @@ class _Problem:
                 places,
                 budget,
                 must[self.client[core]],
-                remaining if exact else min(remaining, _QUICK_SECONDS),
+                remaining,
                 gap=0.0 if exact else _QUICK_GAP,
+                nodes=None if exact else _QUICK_NODES,
             )
             proven = proven and exact
             if x is None:
@@ -490,6 +496,7 @@ def _milp(
     time_limit: float,
     *,
     gap: float = 0.0,
+    nodes: int | None = None,
 ) -> tuple[np.ndarray | None, bool, float]:
     """Solve a core exactly with HiGHS; clients in ``must`` are assigned (as the fixing demands).
 
@@ -539,7 +546,13 @@ def _milp(
         ),
         integrality=np.ones(k),
         bounds=Bounds(lower_x, 1),
-        options={"disp": False, "presolve": False, "mip_rel_gap": gap, "time_limit": time_limit},
+        options={
+            "disp": False,
+            "presolve": False,
+            "mip_rel_gap": gap,
+            "time_limit": time_limit,
+            **({} if nodes is None else {"node_limit": nodes}),
+        },
     )
     proven = res.status in (0, 2)  # optimal, or infeasible: no plan satisfies the fixing
     if res.x is None:
