@@ -64,6 +64,12 @@ class Settings(BaseSettings):
     batch_draws: int = Field(
         default=0, ge=0, le=5_000, description="parameter draws for the intervals of a batch"
     )
+    batch_window_ms: float = Field(
+        default=2.0,
+        ge=0.0,
+        le=100.0,
+        description="how long the first waiting advice waits for others to share its engine call",
+    )
     chart_months: int = Field(
         default=36, ge=6, le=120, description="months shown in the page's chart"
     )

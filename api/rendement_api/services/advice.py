@@ -67,7 +67,9 @@ class AdviceService:
         self.served = served
         self.log = log
         self.settings = settings
-        self.batcher: Batcher[_Job, dict[str, Any]] = Batcher(self._advise_together)
+        self.batcher: Batcher[_Job, dict[str, Any]] = Batcher(
+            self._advise_together, window=settings.batch_window_ms / 1000.0
+        )
         self._duration_reasons: dict[int, dict[str, Any]] = {}  # per months on benefit
 
     def close(self) -> None:

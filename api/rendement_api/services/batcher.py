@@ -4,9 +4,10 @@
 model's scenarios, and per parameter draw) that is much larger than the cost
 per client, so one call for 8 waiting clients takes about as long as a call
 for one. :class:`Batcher` runs one worker thread: it takes every job waiting at
-that moment (up to ``max_size``), processes them in one call, and hands each
-caller its own result. It never waits for more jobs to arrive, so a lone
-request is handled at once. For advices this changes no number: clients do not
+that moment, or arriving within ``window`` seconds after the first (up to
+``max_size``), processes them in one call, and hands each caller its own
+result. Requests of concurrent users arrive a few milliseconds apart: the short
+window lets them share a call instead of queueing behind one another. For advices this changes no number: clients do not
 influence each other's scores, and the parameter draws of the intervals depend
 only on the seed.
 """
@@ -27,9 +28,16 @@ R = TypeVar("R")
 class Batcher(Generic[T, R]):
     """A worker thread that processes the jobs waiting at each moment in one call."""
 
-    def __init__(self, process: Callable[[Sequence[T]], Sequence[R]], *, max_size: int = 64):
+    def __init__(
+        self,
+        process: Callable[[Sequence[T]], Sequence[R]],
+        *,
+        max_size: int = 64,
+        window: float = 0.0,
+    ):
         self._process = process
         self._max = max_size
+        self._window = window
         self._queue: queue.Queue[tuple[T, Future[R]] | None] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="advice-batcher", daemon=True)
         self._thread.start()
@@ -57,9 +65,11 @@ class Batcher(Generic[T, R]):
             if first is None:
                 return
             batch = [first]
+            deadline = time.perf_counter() + self._window
             while len(batch) < self._max:
                 try:
-                    item = self._queue.get_nowait()
+                    wait = deadline - time.perf_counter()
+                    item = self._queue.get(timeout=wait) if wait > 0 else self._queue.get_nowait()
                 except queue.Empty:
                     break
                 if item is None:
