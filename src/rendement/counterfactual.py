@@ -148,8 +148,13 @@ class ClientStates:
             out = np.zeros((n, len(codes)), dtype=bool)
             for j, c in enumerate(codes):
                 col = f"{prefix}:{c}"
-                if col in clients.columns:
-                    out[:, j] = pd.to_numeric(clients[col]).fillna(0).to_numpy() > 0
+                if col not in clients.columns:
+                    continue
+                values = clients[col]
+                if isinstance(values.dtype, np.dtype) and values.dtype.kind in "biuf":
+                    out[:, j] = values.to_numpy() > 0  # NaN > 0 is False: missing counts as 0
+                else:
+                    out[:, j] = pd.to_numeric(values).fillna(0).to_numpy() > 0
             return out
 
         remaining = (
@@ -334,13 +339,24 @@ def cumulative_rates_with(
     return cumulate(q, start=w)
 
 
+#: Up to this many clients (columns), :func:`cumulate` uses ``np.cumsum``.
+CUMSUM_MAX_CLIENTS = 64
+
+
 def cumulate(q: np.ndarray, start: int = 0) -> np.ndarray:
     """Cumulative sum over months (axis 0) in place, from row ``start`` on.
 
     A loop over the (few) months with whole-row additions: much faster than
-    ``np.cumsum`` along an axis for arrays of many clients.
+    ``np.cumsum`` along an axis for arrays of many clients; for a few clients
+    (an advice) ``np.cumsum`` is faster. Both add in the same order, so the
+    results are the same to the bit.
     """
-    for t in range(max(start, 1), q.shape[0]):
+    first = max(start, 1)
+    if q.ndim == 2 and q.shape[1] <= CUMSUM_MAX_CLIENTS:
+        if first < q.shape[0]:
+            np.cumsum(q[first - 1 :], axis=0, out=q[first - 1 :])
+        return q
+    for t in range(first, q.shape[0]):
         np.add(q[t - 1], q[t], out=q[t])
     return q
 

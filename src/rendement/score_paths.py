@@ -25,8 +25,9 @@ from rendement.counterfactual import (
     rates,
     survival_from_rates,
 )
-from rendement.intervals import draw_parameters, quantile_bounds
+from rendement.intervals import quantile_bounds
 from rendement.model import HazardModel
+from rendement.prepared import prepared
 from rendement.returns import discounted_months, expected_cost, net_return, success_probability
 
 #: Clients per chunk are chosen so that one (months x clients) array has about this many cells.
@@ -151,7 +152,7 @@ def evaluate_chunk(
 def point_scores(task: ScoringTask, *, keep_paths: bool = False) -> PointScores:
     """The estimate's scores for every client (and the survival paths if asked)."""
     n, n_scen = task.n, len(task.scenarios)
-    coefs = Coefficients.from_params(task.model.spec, task.model.params)
+    coefs = prepared(task.model).coefficients
     point = PointScores(
         p6=np.empty(n),
         p12=np.empty(n),
@@ -184,8 +185,9 @@ def interval_bounds(
     Cost: one point evaluation per draw.
     """
     model = task.model
-    draws = draw_parameters(model, n_draws, seed)
-    coefs = [Coefficients.from_params(model.spec, draws.params(r)) for r in range(n_draws)]
+    if n_draws < 2:
+        raise ValueError(f"n_draws must be at least 2, got {n_draws}")
+    coefs = prepared(model).draw_coefficients(n_draws, seed)
     n, n_scen = task.n, len(task.scenarios)
     out = {
         name: np.full(shape, np.nan)

@@ -33,11 +33,11 @@ import numpy as np
 import pandas as pd
 
 from rendement.contract.folder import DataFolder
-from rendement.counterfactual import ClientStates, scenarios
+from rendement.counterfactual import ClientStates
 from rendement.errors import AsOfDateError, ModelMismatchError
-from rendement.intervals import covariance_problem
 from rendement.model import HazardModel
 from rendement.output import atomic_folder_files
+from rendement.prepared import prepared
 from rendement.returns import SUCCESS_MONTHS_AFTER_END, best_instrument, discount_factors
 from rendement.score_paths import ScoringTask, interval_bounds, point_scores
 from rendement.score_tables import (
@@ -115,7 +115,7 @@ def score_clients(
 
     bounds: dict[str, np.ndarray] = {}
     if interval is not None and task.n:
-        problem = covariance_problem(model)
+        problem = prepared(model).covariance_problem
         if problem is not None:
             warnings_out.append(f"no intervals: {problem}")
         else:
@@ -223,21 +223,16 @@ def _task(
     if h < 1:
         raise ValueError(f"horizon must be at least 1 month, got {h}")
     states = ClientStates.from_frame(spec, frame)
-    scorable = model.scorable_instruments()
-    meter_codes = [str(c) for c in model.meter_instruments["instrument"]]
+    prep = prepared(model)
+    scorable = list(prep.scorable)
+    meter_codes = prep.meter_codes
     not_scored = [c for c in meter_codes if c not in scorable]
     if not_scored:
         warnings_out.append(
             f"instrument(s) {', '.join(not_scored)} of meter {spec.meter} have no estimated "
             "effects in the model and are not scored"
         )
-    scens = scenarios(model, scorable)
-    catalogue = model.meter_instruments.set_index("instrument").reindex(scorable)
-    share = (
-        catalogue["success_share"].fillna(0.0).to_numpy(dtype=float)
-        if "success_share" in catalogue
-        else np.zeros(len(scorable))
-    )
+    scens = list(prep.scenarios)
     current = _current_instrument(frame, states, list(spec.instruments))
     locations, weights = _mixture(model, type_weights, states.n, warnings_out)
     task = ScoringTask(
@@ -250,8 +245,8 @@ def _task(
         factors=discount_factors(discount_rate, h) if discount_rate != 0.0 else None,
         locations=locations,
         weights=weights,
-        price=catalogue["price"].to_numpy(dtype=float),
-        success_share=share,
+        price=prep.price,
+        success_share=prep.success_share,
         benefit=pd.to_numeric(frame["monthly_benefit"]).to_numpy(dtype=float),
     )
     return task, current
