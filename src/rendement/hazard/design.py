@@ -329,17 +329,26 @@ def _cell_exog(
     return np.ascontiguousarray(exog, dtype=np.float64)
 
 
+def thin_instrument_problems(row: pd.Series) -> list[str]:
+    """Why an instrument's effects are imprecise (too few entries or outflows), in words.
+
+    ``row`` is a row of :func:`instrument_counts`; an empty list means enough data.
+    """
+    problems = []
+    if row["entries"] < MIN_ENTRIES:
+        problems.append(f"{int(row['entries'])} entries")
+    if row["person_months_in"] > 0 and row["events_in"] < MIN_EVENTS:
+        problems.append(f"{int(row['events_in'])} outflows while in it")
+    if row["events_after"] < MIN_EVENTS:
+        problems.append(f"{int(row['events_after'])} outflows after it")
+    return problems
+
+
 def _warn_few(counts: pd.DataFrame) -> None:
     for code, row in counts.iterrows():
         if row["entries"] == 0:
             continue
-        problems = []
-        if row["entries"] < MIN_ENTRIES:
-            problems.append(f"{row['entries']} entries")
-        if row["person_months_in"] > 0 and row["events_in"] < MIN_EVENTS:
-            problems.append(f"{row['events_in']} outflows while in it")
-        if row["events_after"] < MIN_EVENTS:
-            problems.append(f"{row['events_after']} outflows after it")
+        problems = thin_instrument_problems(row)
         if problems:
             warnings.warn(
                 f"instrument '{code}' has only {', '.join(problems)} (at least {MIN_ENTRIES} entries "

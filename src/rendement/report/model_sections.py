@@ -7,7 +7,12 @@ import pandas as pd
 from scipy import stats
 
 from rendement.contract.folder import DataFolder
-from rendement.hazard.design import MIN_ENTRIES, MIN_EVENTS, instrument_counts
+from rendement.hazard.design import (
+    MIN_ENTRIES,
+    MIN_EVENTS,
+    instrument_counts,
+    thin_instrument_problems,
+)
 from rendement.hazard.results import term_group
 from rendement.model import HazardModel
 from rendement.panel import PersonMonthPanel
@@ -261,13 +266,7 @@ def instrument_warnings(instruments: pd.DataFrame) -> list[str]:
     """Instruments with too few entries or outflows for a precise effect."""
     out = []
     for code, row in instruments.iterrows():
-        problems = []
-        if row["entries"] < MIN_ENTRIES:
-            problems.append(f"{int(row['entries'])} entries")
-        if row["person_months_in"] > 0 and row["events_in"] < MIN_EVENTS:
-            problems.append(f"{int(row['events_in'])} outflows while in it")
-        if row["events_after"] < MIN_EVENTS:
-            problems.append(f"{int(row['events_after'])} outflows after it")
+        problems = thin_instrument_problems(row)
         if problems:
             out.append(
                 f"instrument {code}: only {', '.join(problems)} (at least {MIN_ENTRIES} entries and "
