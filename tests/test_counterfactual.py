@@ -221,12 +221,13 @@ def test_mixture_over_mass_points() -> None:
         want = 1 + mixed[:59].sum()
         got = s.ranking.set_index("client_id").loc[f"K000{i}", "expected_remaining_months"]
         assert got == pytest.approx(want, rel=1e-12)
-    prior = score_clients(model, frame)
-    assert any("prior type probabilities" in w for w in prior.warnings)
-    first = prior.ranking.iloc[0]["expected_remaining_months"]
-    assert first == pytest.approx(
-        s.ranking.set_index("client_id").loc["K0000", "expected_remaining_months"]
-    )
+    # without weights: the types are weighted by surviving the 10 months already on benefit
+    default = score_clients(model, frame)
+    assert any("survival of the months on benefit" in w for w in default.warnings)
+    survivors = survivor_type_weights(model, frame)
+    assert survivors[0, 0] > het.probabilities[0]  # the slow type is over-represented by now
+    explicit = score_clients(model, frame, type_weights=survivors)
+    pd.testing.assert_frame_equal(default.ranking, explicit.ranking)
 
 
 def test_survivor_weights_shift_to_slow_types_with_duration() -> None:

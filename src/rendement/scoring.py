@@ -105,6 +105,17 @@ def score_clients(
     """
     warnings_out: list[str] = []
     frame = clients.reset_index(drop=True)
+    het = model.heterogeneity
+    if type_weights is None and het is not None and len(het.locations) > 1 and len(frame):
+        # Without the client's history (e.g. one advice from the page), weight the types by
+        # surviving the months already on benefit rather than by their shares at inflow.
+        from rendement.counterfactual import survivor_type_weights
+
+        type_weights = survivor_type_weights(model, frame)
+        warnings_out.append(
+            "type weights from survival of the months on benefit only (instrument history "
+            "not used); score_caseload uses the full history of the current spell"
+        )
     task, current = _task(model, frame, horizon, discount_rate, type_weights, warnings_out)
     if interval is not None and not 0.0 < interval < 1.0:
         raise ValueError(f"interval must be between 0 and 1 (or None), got {interval}")
