@@ -66,6 +66,12 @@ class DataValidationError(RendementError):
         }
 
 
+class UsageError(RendementError):
+    """A command-line option that cannot be used as given."""
+
+    code = "usage"
+
+
 class ModelFolderError(RendementError):
     """A model folder is missing, altered or incompatible."""
 

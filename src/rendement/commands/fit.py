@@ -7,11 +7,7 @@ import time
 from pathlib import Path
 
 from rendement.contract.schema import METERS
-from rendement.errors import RendementError
-
-
-class FitUsageError(RendementError):
-    code = "usage"
+from rendement.errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -55,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
     t0 = time.perf_counter()
     if not args.out and not args.registry:
-        raise FitUsageError("give --out MODEL_DIR or --registry REGISTRY_DIR")
+        raise UsageError("give --out MODEL_DIR or --registry REGISTRY_DIR")
     if args.from_spec:
         from rendement.expert import model_from_spec_file
 
@@ -67,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         )
         return 0
     if not args.data_dir:
-        raise FitUsageError("give a DATA_DIR to estimate from, or --from-spec SPEC.yaml")
+        raise UsageError("give a DATA_DIR to estimate from, or --from-spec SPEC.yaml")
     from rendement.contract import read_data_folder
     from rendement.fitting import fit_model
     from rendement.progress import Progress

@@ -13,12 +13,8 @@ import argparse
 import time
 from pathlib import Path
 
-from rendement.errors import RendementError
+from rendement.errors import UsageError
 from rendement.registry import add_model_arguments, load_model_argument
-
-
-class PlanUsageError(RendementError):
-    code = "usage"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,11 +57,11 @@ def parse_budget(text: str | None) -> float | None:
     try:
         value = float(text.replace("_", ""))
     except ValueError:
-        raise PlanUsageError(
+        raise UsageError(
             f"--budget must be an amount in euros written with digits (e.g. 1500000), got {text!r}"
         ) from None
     if not value >= 0 or value == float("inf"):
-        raise PlanUsageError(f"--budget must be an amount in euros >= 0, got {text!r}")
+        raise UsageError(f"--budget must be an amount in euros >= 0, got {text!r}")
     return value
 
 
@@ -78,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     budget = parse_budget(args.budget)
     if args.time_limit <= 0:
-        raise PlanUsageError(f"--time-limit must be positive, got {args.time_limit}")
+        raise UsageError(f"--time-limit must be positive, got {args.time_limit}")
     model = load_model_argument(args)
     catalogue = model.meter_instruments
     capacity = read_capacity(args.capacity, model.instruments, meter=model.spec.meter)

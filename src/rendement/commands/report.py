@@ -14,11 +14,7 @@ import argparse
 import json
 from pathlib import Path
 
-from rendement.errors import RendementError
-
-
-class ReportUsageError(RendementError):
-    code = "usage"
+from rendement.errors import UsageError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,9 +54,9 @@ def run(args: argparse.Namespace) -> int:
 
     out = Path(args.out)
     if out.suffix.lower() not in (".html", ".htm"):
-        raise ReportUsageError(f"--out must name an .html file, got {out}")
+        raise UsageError(f"--out must name an .html file, got {out}")
     if args.holdout_months < 1:
-        raise ReportUsageError("--holdout-months must be at least 1")
+        raise UsageError("--holdout-months must be at least 1")
     progress = Progress(enabled=False if args.quiet else (True if args.progress else None))
     with progress.stage("reading the model and the data folder"):
         model = load_model(Registry.at(args.registry).resolve(args.model, "reintegratie"))

@@ -6,12 +6,8 @@ import argparse
 import time
 from pathlib import Path
 
-from rendement.errors import RendementError
+from rendement.errors import UsageError
 from rendement.registry import add_model_arguments, load_model_argument
-
-
-class ScoreUsageError(RendementError):
-    code = "usage"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -56,11 +52,11 @@ def _interval(text: str) -> float | None:
     try:
         level = float(text)
     except ValueError:
-        raise ScoreUsageError(
+        raise UsageError(
             f"--interval must be a level between 0 and 1 (e.g. 0.9) or 'none', got {text!r}"
         ) from None
     if not 0.0 < level < 1.0:
-        raise ScoreUsageError(f"--interval must be between 0 and 1 (e.g. 0.9), got {text!r}")
+        raise UsageError(f"--interval must be between 0 and 1 (e.g. 0.9), got {text!r}")
     return level
 
 
@@ -71,11 +67,11 @@ def run(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     level = _interval(args.interval)
     if args.horizon is not None and args.horizon < 1:
-        raise ScoreUsageError(f"--horizon must be at least 1 month, got {args.horizon}")
+        raise UsageError(f"--horizon must be at least 1 month, got {args.horizon}")
     if args.draws < 2:
-        raise ScoreUsageError(f"--draws must be at least 2, got {args.draws}")
+        raise UsageError(f"--draws must be at least 2, got {args.draws}")
     if args.discount_rate <= -1.0:
-        raise ScoreUsageError(f"--discount-rate must be above -1, got {args.discount_rate}")
+        raise UsageError(f"--discount-rate must be above -1, got {args.discount_rate}")
     data = read_data_folder(args.data_dir)
     model = load_model_argument(args)
     score = score_caseload(
