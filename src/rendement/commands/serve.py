@@ -33,7 +33,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="model folder (default: RENDEMENT_MODEL_DIR or the active model in the registry)",
     )
-    p.add_argument("--models-root", default=None, help="model registry root")
+    p.add_argument(
+        "--registry",
+        "--models-root",
+        dest="models_root",
+        default=None,
+        help="model registry folder (default: models/ or $RENDEMENT_MODELS)",
+    )
     p.add_argument("--meter", default=None, help="meter of the active model (default reintegratie)")
     p.add_argument(
         "--db",
