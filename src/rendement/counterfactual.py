@@ -51,14 +51,58 @@ class Coefficients:
     """The parameters of one model (or one parameter draw) arranged for broadcasting.
 
     ``codes`` are the instruments whose states are in the model (``spec.instruments``).
+
+    *Per client* (:meth:`stack`), every array has a leading axis of clients: column
+    ``i`` of a path is scored with row ``i`` of each array. That scores a few
+    clients under many parameter draws in one vectorised pass (the clients
+    repeated once per draw), instead of one pass per draw.
     """
 
-    baseline: np.ndarray  # (n_pieces,)
-    client: np.ndarray  # (n_client_terms,)
+    baseline: np.ndarray  # (n_pieces,)                    per client: (n, n_pieces)
+    client: np.ndarray  # (n_client_terms,)                 per client: (n, n_client_terms)
     calendar: np.ndarray  # (n_years,), first year = 0 (reference); empty without calendar
-    lock_in: np.ndarray  # (C,)
-    after: np.ndarray  # (C,)
-    after_modifiers: np.ndarray  # (C, n_modifiers)
+    lock_in: np.ndarray  # (C,)                             per client: (n, C)
+    after: np.ndarray  # (C,)                               per client: (n, C)
+    after_modifiers: np.ndarray  # (C, n_modifiers)         per client: (n, C, n_modifiers)
+
+    @property
+    def per_client(self) -> bool:
+        return self.baseline.ndim == 2
+
+    def chunk(self, rows: slice | np.ndarray) -> Coefficients:
+        """The coefficients of some clients (all of them when shared by all clients)."""
+        if not self.per_client:
+            return self
+        return Coefficients(
+            self.baseline[rows],
+            self.client[rows],
+            self.calendar[rows],
+            self.lock_in[rows],
+            self.after[rows],
+            self.after_modifiers[rows],
+        )
+
+    @classmethod
+    def stack(cls, draws: Sequence[Coefficients], n_clients: int) -> Coefficients:
+        """Per-client coefficients for ``n_clients`` clients repeated once per draw.
+
+        Column ``r * n_clients + i`` is client ``i`` under ``draws[r]`` (draw-major),
+        matching ``ClientStates.chunk(np.tile(rows, len(draws)))``.
+        """
+        if any(c.per_client for c in draws):
+            raise ValueError("stack takes coefficients shared by all clients")
+
+        def rep(name: str) -> np.ndarray:
+            return np.repeat(np.stack([getattr(c, name) for c in draws]), n_clients, axis=0)
+
+        return cls(
+            baseline=rep("baseline"),
+            client=rep("client"),
+            calendar=rep("calendar"),
+            lock_in=rep("lock_in"),
+            after=rep("after"),
+            after_modifiers=rep("after_modifiers"),
+        )
 
     @classmethod
     def from_params(cls, spec: ModelSpec, params: pd.Series) -> Coefficients:
@@ -207,6 +251,8 @@ def scenarios(model: HazardModel, codes: Sequence[str]) -> list[Scenario]:
 
 def after_shift(states: ClientStates, coefs: Coefficients) -> np.ndarray:
     """``(n, C)`` after-effect of each model instrument per client, with effect modifiers."""
+    if coefs.per_client:
+        return coefs.after + (states.modifiers[:, None, :] * coefs.after_modifiers).sum(axis=2)
     return coefs.after[None, :] + states.modifiers @ coefs.after_modifiers.T
 
 
@@ -222,17 +268,31 @@ def eta_without(
     """
     t = np.arange(n_months)[:, None]
     top = int(states.months_on_benefit.max()) if states.n else 0
-    by_month = coefs.baseline[spec.baseline_piece(np.arange(top + n_months + 1))]
-    eta = by_month[states.months_on_benefit[None, :] + 1 + t]
+    month = states.months_on_benefit[None, :] + 1 + t
     after = after_shift(states, coefs)
-    eta += (states.design @ coefs.client + (states.after_now * after).sum(axis=1))[None, :]
+    held = (states.after_now * after).sum(axis=1)
+    if coefs.per_client:
+        cols = np.arange(states.n)[None, :]
+        piece = spec.baseline_piece(np.arange(top + n_months + 1))
+        eta = coefs.baseline[cols, piece[month]]
+        eta += ((states.design * coefs.client).sum(axis=1) + held)[None, :]
+    else:
+        by_month = coefs.baseline[spec.baseline_piece(np.arange(top + n_months + 1))]
+        eta = by_month[month]
+        eta += (states.design @ coefs.client + held)[None, :]
     if coefs.calendar.size:
-        years = (states.first_calendar_month[None, :] + t) // 12
-        eta += coefs.calendar[spec.calendar_index(years)]
+        years = spec.calendar_index((states.first_calendar_month[None, :] + t) // 12)
+        if coefs.per_client:
+            eta += coefs.calendar[np.arange(states.n)[None, :], years]
+        else:
+            eta += coefs.calendar[years]
     run = np.flatnonzero(states.in_now.any(axis=1))
     if run.size:
         flags_in = states.in_now[run]
-        during = flags_in.astype(float) @ coefs.lock_in
+        if coefs.per_client:
+            during = (flags_in * coefs.lock_in[run]).sum(axis=1)
+        else:
+            during = flags_in.astype(float) @ coefs.lock_in
         then = ((flags_in & ~states.after_now[run]).astype(float) * after[run]).sum(axis=1)
         still_in = t < states.remaining[None, run]
         eta[:, run] += np.where(still_in, during[None, :], then[None, :])
@@ -245,24 +305,29 @@ def _shift_with(
     scenario: Scenario,
     n_months: int,
     after: np.ndarray | None,
-) -> tuple[float, np.ndarray, np.ndarray, np.ndarray | None]:
-    """Pieces of the log-hazard shift of a scenario: lock-in (months ``W..W+D-1``), after
-    (per client, months ``>= W+D``), and for clients in the instrument now a correction
-    ``(L, n_running)`` so that flags combine with "or" (no double lock-in or after-effect)."""
+) -> tuple[float | np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Pieces of the log-hazard shift of a scenario: lock-in (months ``W..W+D-1``; per
+    client for per-client coefficients), after (per client, months ``>= W+D``), and for
+    clients in the instrument now a correction ``(L, n_running)`` so that flags combine
+    with "or" (no double lock-in or after-effect)."""
     j = scenario.column
     w, e = scenario.waiting_months, scenario.planned_end
     after_j = (after if after is not None else after_shift(states, coefs))[:, j]
     already_after = states.after_now[:, j]
     post = np.where(already_after, 0.0, after_j)
     run = np.flatnonzero(states.in_now[:, j])
+    lock_in: float | np.ndarray = (
+        coefs.lock_in[:, j] if coefs.per_client else float(coefs.lock_in[j])
+    )
     undo = None
     if run.size:
         t = np.arange(n_months)[:, None]
         still_in = t < states.remaining[None, run]
         lock = (t >= w) & (t < e)
-        undo = np.where(still_in & lock, coefs.lock_in[j], 0.0)
+        lock_run = lock_in[None, run] if isinstance(lock_in, np.ndarray) else lock_in
+        undo = np.where(still_in & lock, lock_run, 0.0)
         undo += np.where(~still_in & (t >= e), post[None, run], 0.0)
-    return float(coefs.lock_in[j]), post, run, undo
+    return lock_in, post, run, undo
 
 
 def eta_with(

@@ -10,7 +10,7 @@ chunk (:mod:`rendement.counterfactual`); there is no loop per client.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -63,6 +63,17 @@ class ScoringTask:
         size = max(256, CELLS_PER_CHUNK // max(1, self.n_months))
         return [slice(a, min(a + size, self.n)) for a in range(0, self.n, size)]
 
+    def repeated(self, rows: slice, times: int) -> ScoringTask:
+        """The clients of ``rows`` repeated ``times`` times (draw-major), as a task of their own."""
+        idx = np.tile(np.arange(self.n)[rows], times)
+        return replace(
+            self,
+            states=self.states.chunk(idx),
+            running=self.running[idx],
+            weights=None if self.weights is None else self.weights[idx],
+            benefit=self.benefit[idx],
+        )
+
 
 @dataclass
 class PointScores:
@@ -102,6 +113,7 @@ def evaluate_chunk(
     Paths are time-major ``(L, n)`` (see :mod:`rendement.counterfactual`).
     """
     states = task.states.chunk(rows)
+    coefs = coefs.chunk(rows)  # per-client coefficients follow their clients
     running = task.running[rows]
     weights = None if task.weights is None else task.weights[rows]
     h, factors, locations = task.horizon, task.factors, task.locations
@@ -122,7 +134,8 @@ def evaluate_chunk(
     w_free = None if weights is None else weights[free]
     rem0_free = remaining[free]
     value0 = discounted_months(s0[:, free].T, h, factors) if factors is not None else None
-    after = after_shift(sub, coefs)
+    coefs_free = coefs.chunk(free)
+    after = after_shift(sub, coefs_free)
     n_free, n_scen = int(free.sum()), len(task.scenarios)
     rem_with = np.empty((n_free, n_scen))
     p_success = np.empty((n_free, n_scen))
@@ -130,7 +143,7 @@ def evaluate_chunk(
     kept: list[np.ndarray] = []
     buffer = np.empty_like(q0_free)
     for j, sc in enumerate(task.scenarios):
-        cum = cumulative_rates_with(cum0_free, q0_free, sub, coefs, sc, after, out=buffer)
+        cum = cumulative_rates_with(cum0_free, q0_free, sub, coefs_free, sc, after, out=buffer)
         sw = survival_from_rates(cum, locations, w_free, overwrite=not keep_paths)
         rem_with[:, j] = restricted_mean(sw, h)
         p_success[:, j] = success_probability(sw.T, sc.planned_end)
@@ -200,20 +213,15 @@ def interval_bounds(
             ("net_upper", (n, n_scen)),
         )
     }
-    price, share = task.price[None, :], task.success_share[None, :]
+    stacked_rows = max(1, CELLS_PER_CHUNK // max(1, task.n_months * n_draws))
     for rows in task.chunks():
         run = task.running[rows]
         idx = np.arange(n)[rows]
         free_idx = idx[~run]
-        rem = np.empty((len(idx), n_draws))
-        saved = np.empty((len(free_idx), n_scen, n_draws))
-        net = np.empty((len(free_idx), n_scen, n_draws))
-        for r, c in enumerate(coefs):
-            res = evaluate_chunk(task, rows, c)
-            rem[:, r] = res["remaining"]
-            saved[:, :, r] = res["remaining"][~run, None] - res["remaining_with"]
-            cost = expected_cost(price, share, res["p_success"])
-            net[:, :, r] = net_return(res["saved_value_months"], task.benefit[free_idx, None], cost)
+        if len(idx) <= stacked_rows:  # a few clients (an advice): all draws in one pass
+            rem, saved, net = _draws_stacked(task, rows, coefs)
+        else:
+            rem, saved, net = _draws_one_by_one(task, rows, coefs)
         out["remaining_lower"][idx], out["remaining_upper"][idx] = quantile_bounds(rem, level)
         if n_scen and len(free_idx):
             lo, hi = quantile_bounds(saved, level)
@@ -221,3 +229,45 @@ def interval_bounds(
             lo, hi = quantile_bounds(net, level)
             out["net_lower"][free_idx], out["net_upper"][free_idx] = lo, hi
     return out
+
+
+def _draws_one_by_one(
+    task: ScoringTask, rows: slice, coefs: list[Coefficients]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Remaining months ``(c, R)``, months saved and net return ``(c_free, C, R)`` per draw."""
+    run = task.running[rows]
+    free_idx = np.arange(task.n)[rows][~run]
+    n_draws, n_scen = len(coefs), len(task.scenarios)
+    price, share = task.price[None, :], task.success_share[None, :]
+    rem = np.empty((int(run.size), n_draws))
+    saved = np.empty((len(free_idx), n_scen, n_draws))
+    net = np.empty((len(free_idx), n_scen, n_draws))
+    for r, c in enumerate(coefs):
+        res = evaluate_chunk(task, rows, c)
+        rem[:, r] = res["remaining"]
+        saved[:, :, r] = res["remaining"][~run, None] - res["remaining_with"]
+        cost = expected_cost(price, share, res["p_success"])
+        net[:, :, r] = net_return(res["saved_value_months"], task.benefit[free_idx, None], cost)
+    return rem, saved, net
+
+
+def _draws_stacked(
+    task: ScoringTask, rows: slice, coefs: list[Coefficients]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """As :func:`_draws_one_by_one`, with the clients repeated once per draw and per-client
+    coefficients (:meth:`Coefficients.stack`): one vectorised pass instead of one per draw."""
+    n_draws, n_scen = len(coefs), len(task.scenarios)
+    many = task.repeated(rows, n_draws)
+    n_rows = int(task.running[rows].size)
+    res = evaluate_chunk(many, slice(0, many.n), Coefficients.stack(coefs, n_rows))
+    run = many.running
+    remaining = res["remaining"]
+    saved = remaining[~run, None] - res["remaining_with"]
+    cost = expected_cost(task.price[None, :], task.success_share[None, :], res["p_success"])
+    net = net_return(res["saved_value_months"], many.benefit[~run, None], cost)
+    n_free = int((~task.running[rows]).sum())
+
+    def by_draw(a: np.ndarray) -> np.ndarray:  # (R * c_free, C) draw-major -> (c_free, C, R)
+        return a.reshape(n_draws, n_free, n_scen).transpose(1, 2, 0)
+
+    return remaining.reshape(n_draws, n_rows).T, by_draw(saved), by_draw(net)

@@ -273,10 +273,43 @@ def experience_band(years: np.ndarray) -> np.ndarray:
 
 
 def _bool_level(col: pd.Series, true: str, false: str) -> np.ndarray:
-    b = col.astype("boolean")
-    out = np.where(b.fillna(False).to_numpy(dtype=bool), true, false).astype(object)
-    out[b.isna().to_numpy()] = "onbekend"
+    """``true``/``false``/``onbekend`` per value of a yes/no column (missing: ``onbekend``)."""
+    if col.dtype == bool:
+        values, missing = col.to_numpy(dtype=bool), np.zeros(len(col), dtype=bool)
+    else:
+        b = col.astype("boolean")
+        values = b.fillna(False).to_numpy(dtype=bool)
+        missing = b.isna().to_numpy()
+    out = np.where(values, true, false).astype(object)
+    out[missing] = "onbekend"
     return out
+
+
+def _level_arrays(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The levels of every feature in :data:`FEATURE_LEVELS`, one object array each."""
+    n = len(frame)
+    unknown = np.full(n, "onbekend", dtype=object)
+    age = months_between_arrays(frame["birth_date"], frame["inflow_date"]) // 12
+    return {
+        "age_band": age_band(age),
+        "household_type": frame["household_type"].to_numpy(dtype=object),
+        "education": frame["education"].to_numpy(dtype=object),
+        "dutch_language": (
+            _bool_level(frame["dutch_language"], "ja", "nee")
+            if "dutch_language" in frame
+            else unknown
+        ),
+        "work_experience_band": (
+            experience_band(frame["work_experience_years"].to_numpy(dtype=float))
+            if "work_experience_years" in frame
+            else unknown
+        ),
+        "health_restriction": (
+            _bool_level(frame["health_restriction"], "ja", "nee")
+            if "health_restriction" in frame
+            else unknown
+        ),
+    }
 
 
 def client_levels(frame: pd.DataFrame) -> pd.DataFrame:
@@ -286,27 +319,7 @@ def client_levels(frame: pd.DataFrame) -> pd.DataFrame:
     columns and ``inflow_date`` (the spell's start date). Age is the age at inflow,
     not today.
     """
-    age = months_between_arrays(frame["birth_date"], frame["inflow_date"]) // 12
-    out = pd.DataFrame(index=frame.index)
-    out["age_band"] = age_band(age)
-    out["household_type"] = frame["household_type"].to_numpy(dtype=object)
-    out["education"] = frame["education"].to_numpy(dtype=object)
-    out["dutch_language"] = (
-        _bool_level(frame["dutch_language"], "ja", "nee")
-        if "dutch_language" in frame
-        else "onbekend"
-    )
-    out["work_experience_band"] = (
-        experience_band(frame["work_experience_years"].to_numpy(dtype=float))
-        if "work_experience_years" in frame
-        else "onbekend"
-    )
-    out["health_restriction"] = (
-        _bool_level(frame["health_restriction"], "ja", "nee")
-        if "health_restriction" in frame
-        else "onbekend"
-    )
-    return out
+    return pd.DataFrame(_level_arrays(frame), index=frame.index)
 
 
 def client_design(spec: ModelSpec, frame: pd.DataFrame) -> pd.DataFrame:
@@ -315,12 +328,15 @@ def client_design(spec: ModelSpec, frame: pd.DataFrame) -> pd.DataFrame:
     Columns are exactly ``spec.client_terms()`` in that order. A level that the
     specification does not know gives all zeros (the reference) for that feature.
     """
-    levels = client_levels(frame)
-    cols: dict[str, np.ndarray] = {}
+    levels = _level_arrays(frame)
+    terms = spec.client_terms()
+    design = np.zeros((len(frame), len(terms)), dtype=np.float64)
+    k = 0
     for f in spec.features:
-        v = levels[f].to_numpy(dtype=object)
+        v = levels[f]
         for lvl in FEATURE_LEVELS[f][1:]:
-            cols[f"{f}[{lvl}]"] = (v == lvl).astype(np.float64)
+            design[:, k] = v == lvl
+            k += 1
     for f in spec.extra_features:
         if f not in frame.columns:
             raise SpecificationError(
@@ -330,12 +346,13 @@ def client_design(spec: ModelSpec, frame: pd.DataFrame) -> pd.DataFrame:
         if lv:
             v = frame[f].astype("string").fillna("").to_numpy(dtype=object)
             for lvl in lv[1:]:
-                cols[f"extra:{f}[{lvl}]"] = (v == lvl).astype(np.float64)
+                design[:, k] = v == lvl
+                k += 1
         else:
-            cols[f"extra:{f}"] = (
-                pd.to_numeric(frame[f], errors="coerce").fillna(0.0).to_numpy(dtype=np.float64)
-            )
-    return pd.DataFrame(cols, index=frame.index, columns=spec.client_terms())
+            design[:, k] = pd.to_numeric(frame[f], errors="coerce").fillna(0.0).to_numpy(float)
+            k += 1
+    assert k == len(terms)
+    return pd.DataFrame(design, index=frame.index, columns=terms)
 
 
 def modifier_values(spec: ModelSpec, design: pd.DataFrame) -> np.ndarray:

@@ -34,15 +34,22 @@ def months_between_arrays(
     start: pd.Series | pd.DatetimeIndex, end: pd.Series | pd.DatetimeIndex
 ) -> np.ndarray:
     """Vectorised :func:`months_between` for datetime64 arrays (NaT gives -1 << 30)."""
-    s = pd.DatetimeIndex(start)
-    e = pd.DatetimeIndex(end)
-    months = (e.year.to_numpy() - s.year.to_numpy()) * 12 + (
-        e.month.to_numpy() - s.month.to_numpy()
-    )
-    months = months - (e.day.to_numpy() < s.day.to_numpy()).astype(months.dtype)
-    missing: np.ndarray = np.asarray(s.isna()) | np.asarray(e.isna())
-    out = np.where(missing, -(1 << 30), months).astype(np.int64)
-    return out
+    s_month, s_day, s_missing = _month_and_day(start)
+    e_month, e_day, e_missing = _month_and_day(end)
+    months = e_month - s_month - (e_day < s_day)
+    return np.where(s_missing | e_missing, -(1 << 30), months).astype(np.int64)
+
+
+def _month_and_day(
+    values: pd.Series | pd.DatetimeIndex,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Months since 1970-01 and day of the month (0-based), with numpy alone; and the NaT mask."""
+    days = np.asarray(pd.DatetimeIndex(values).to_numpy(), dtype="datetime64[D]")
+    missing = np.isnat(days)
+    month_start = days.astype("datetime64[M]")
+    month = month_start.astype(np.int64)
+    day = (days - month_start.astype("datetime64[D]")).astype(np.int64)
+    return month, day, missing
 
 
 def spell_duration(start: dt.date | pd.Timestamp, end: dt.date | pd.Timestamp) -> int:
