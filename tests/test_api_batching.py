@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-import time
+import asyncio
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -15,36 +14,54 @@ from rendement_api.services.batcher import Batcher
 
 
 def test_batcher_takes_every_waiting_job_in_one_call() -> None:
-    gate = threading.Event()
     calls: list[list[int]] = []
 
     def process(jobs: Sequence[int]) -> list[int]:
         calls.append(list(jobs))
-        gate.wait(5)
         return [j * 10 for j in jobs]
 
-    b: Batcher[int, int] = Batcher(process)
-    first = b.future(1)
-    deadline = time.monotonic() + 5
-    while not calls and time.monotonic() < deadline:
-        time.sleep(0.005)
-    rest = [b.future(j) for j in (2, 3, 4)]  # wait while the first call runs
-    gate.set()
-    assert first.result(5) == 10
-    assert [f.result(5) for f in rest] == [20, 30, 40]
-    assert calls == [[1], [2, 3, 4]]
-    assert (b.calls, b.jobs) == (2, 4)
-    b.close()
+    async def scenario() -> tuple[list[int], list[int]]:
+        b: Batcher[int, int] = Batcher(process)
+        # jobs queued before the loop gets to the flush share one call ...
+        first = await asyncio.gather(*(b.submit(j) for j in (1, 2, 3)))
+        # ... and so do the jobs queued while it ran
+        later = await asyncio.gather(b.submit(4), b.submit(5))
+        assert (b.calls, b.jobs) == (2, 5)
+        return list(first), list(later)
+
+    assert asyncio.run(scenario()) == ([10, 20, 30], [40, 50])
+    assert calls == [[1, 2, 3], [4, 5]]
+
+
+def test_batches_are_at_most_max_size_and_a_gone_caller_is_skipped() -> None:
+    calls: list[list[int]] = []
+
+    def process(jobs: Sequence[int]) -> list[int]:
+        calls.append(list(jobs))
+        return list(jobs)
+
+    async def scenario() -> list[int]:
+        b: Batcher[int, int] = Batcher(process, max_size=2)
+        tasks = [asyncio.ensure_future(b.submit(j)) for j in range(5)]
+        await asyncio.sleep(0)  # every task has queued its job
+        tasks[1].cancel()
+        done = await asyncio.gather(*tasks, return_exceptions=True)
+        return [d for d in done if isinstance(d, int)]
+
+    assert asyncio.run(scenario()) == [0, 2, 3, 4]
+    assert calls == [[0], [2, 3], [4]]
 
 
 def test_an_error_reaches_every_waiting_caller() -> None:
     def process(jobs: Sequence[int]) -> list[int]:
         raise ValueError("boom")
 
-    b: Batcher[int, int] = Batcher(process)
-    with pytest.raises(ValueError, match="boom"):
-        b.submit(1)
-    b.close()
+    async def scenario() -> list[object]:
+        b: Batcher[int, int] = Batcher(process)
+        return await asyncio.gather(b.submit(1), b.submit(2), return_exceptions=True)
+
+    errors = asyncio.run(scenario())
+    assert all(isinstance(e, ValueError) and str(e) == "boom" for e in errors)
 
 
 @pytest.mark.slow  # fits a model on first use (cached afterwards)

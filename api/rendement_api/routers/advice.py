@@ -38,8 +38,8 @@ async def create_advice(
     who: Principal = Depends(require_role("caseworker")),
     service: AdviceService = Depends(advice_service),
 ) -> dict[str, Any]:
-    # async: the scoring runs in the advice batcher's thread (see services/batcher.py), so
-    # this route only checks the input and waits, without holding a worker thread
+    # async: advices waiting at the same moment are scored in one engine call in the event
+    # loop (see services/batcher.py)
     return await service.advise_async(request, who, survival=survival)
 
 

@@ -8,7 +8,6 @@ never the input values themselves.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Sequence
@@ -73,7 +72,7 @@ class AdviceService:
         self._duration_reasons: dict[int, dict[str, Any]] = {}  # per months on benefit
 
     def close(self) -> None:
-        self.batcher.close()
+        """Nothing to release (kept for the app's shutdown)."""
 
     # ---- one client ------------------------------------------------------------
     def advise(
@@ -87,17 +86,17 @@ class AdviceService:
         """Score one client, log the advice and return its outputs (``AdviceResponse``).
 
         ``survival`` adds the survival paths without and with each instrument (the chart).
-        Invalid input raises here; the scoring and logging run in :attr:`batcher`, together
-        with the advices other requests asked for at the same moment.
+        Invalid input raises here. For callers outside the event loop (scripts, tests);
+        routes use :meth:`advise_async`, which scores together with other waiting advices.
         """
-        return self.batcher.submit(self._job(request, who, survival=survival, now=now))
+        return self._advise_together([self._job(request, who, survival=survival, now=now)])[0]
 
     async def advise_async(
         self, request: AdviceRequest, who: Principal, *, survival: bool = False
     ) -> dict[str, Any]:
-        """:meth:`advise` for async routes: waits for the batcher without holding a thread."""
+        """:meth:`advise` in the event loop, in one engine call with the advices waiting with it."""
         job = self._job(request, who, survival=survival, now=None)
-        return await asyncio.wrap_future(self.batcher.future(job))
+        return await self.batcher.submit(job)
 
     def _job(
         self, request: AdviceRequest, who: Principal, *, survival: bool, now: dt.datetime | None
