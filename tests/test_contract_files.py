@@ -76,9 +76,20 @@ def test_a_file_with_only_a_header_is_empty(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", ["parquet", "xlsx"])
 def test_an_empty_parquet_or_excel_table_is_empty(tmp_path: Path, fmt: str) -> None:
     tables = valid_tables()
-    tables["trajectories"] = tables["trajectories"][:1]
+    tables["spells"] = tables["spells"][:1]
     ext = "parquet" if fmt == "parquet" else "xlsx"
-    assert check(tmp_path, tables, fmt) == [(f"trajectories.{ext}", None, None, "empty_file")]
+    assert check(tmp_path, tables, fmt) == [(f"spells.{ext}", None, None, "empty_file")]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet", "xlsx"])
+def test_trajectories_may_have_a_header_and_no_rows(tmp_path: Path, fmt: str) -> None:
+    """A municipality that has bought no trajectories yet still has a caseload to score."""
+    tables = valid_tables()
+    tables["trajectories"] = tables["trajectories"][:1]
+    assert check(tmp_path, tables, fmt) == []
+    data = read_data_folder(tmp_path / "data")
+    assert len(data.trajectories) == 0 and len(data.clients) > 0
+    assert "instrument" in data.trajectories.columns
 
 
 def test_a_file_that_is_not_utf8_is_unreadable_at_the_line_of_the_first_bad_byte(

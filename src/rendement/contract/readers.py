@@ -77,6 +77,11 @@ def find_table_files(folder: Path) -> dict[str, list[Path]]:
     return {table: [p for _, p in sorted(paths)] for table, paths in found.items()}
 
 
+#: Tables that may hold a header and no rows: a municipality that has bought no
+#: trajectories yet still has a caseload to score (without instrument effects).
+MAY_HAVE_NO_ROWS = frozenset({"trajectories"})
+
+
 def read_table_file(path: Path, table: str) -> ReadResult:
     """Read one file of ``table``; a file that cannot be used gives ``raw=None`` and a violation."""
     file = path.name
@@ -234,7 +239,7 @@ def _from_records(
             values = [_cell_text(v) for v in by_column[j]]
         columns[name] = pd.Series(values, dtype=object)
     cells = pd.DataFrame(columns, index=pd.RangeIndex(len(body)))
-    if not len(body):
+    if not len(body) and table not in MAY_HAVE_NO_ROWS:
         result.violations.append(
             Violation(
                 file, None, None, None, "at least one data row below the header", "empty_file"
@@ -289,7 +294,7 @@ def _read_parquet(path: Path, table: str) -> ReadResult:
     rows = np.arange(len(frame), dtype=np.int64) + 2
     cells = cells[~blank].reset_index(drop=True)
     rows = rows[~blank]
-    if not len(cells):
+    if not len(cells) and table not in MAY_HAVE_NO_ROWS:
         result.violations.append(
             Violation(file, None, None, None, "at least one data row", "empty_file")
         )
