@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import os
 import uuid
 from collections.abc import Iterator
@@ -205,6 +206,20 @@ def test_input_hash_is_canonical() -> None:
     assert input_sha256(a, as_of) != input_sha256(c, as_of)
 
 
+def test_input_hash_with_the_service_key_is_an_hmac() -> None:
+    as_of = dt.date(2026, 1, 15)
+    a = ClientInput.model_validate({k: v for k, v in CLIENT.items() if k != "as_of"})
+    secret = "s" * 32
+    keyed = input_sha256(a, as_of, secret)
+    message = f"as_of={as_of.isoformat()};client=".encode() + a.model_dump_json().encode()
+    assert keyed == hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+    assert input_sha256(a, as_of) == hashlib.sha256(message).hexdigest() != keyed
+    assert input_sha256(a, as_of, "t" * 32) != keyed
+    with pytest.raises(ValueError, match="16"):
+        Settings(log_hash_key="short")
+    assert "s" * 32 not in repr(Settings(log_hash_key=secret))
+
+
 def test_retention_is_at_least_six_months() -> None:
     assert Settings().retention_days == MIN_RETENTION_DAYS >= 183
     with pytest.raises(ValueError, match="183"):
@@ -213,7 +228,8 @@ def test_retention_is_at_least_six_months() -> None:
 
 def test_service_logs_hash_and_outputs_not_the_inputs(db_url: str, tmp_path: Path) -> None:
     model_dir = expert_model_dir(tmp_path / "expert")
-    with running_app(model_dir, db_url, advice_draws=0) as api:
+    secret = "geheim-" * 4
+    with running_app(model_dir, db_url, advice_draws=0, log_hash_key=secret) as api:
         h = key(api, "caseworker", "km01", "noord")
         a = api.post("/v1/advice", json=CLIENT, headers=h).json()
         r = api.post(
@@ -226,7 +242,7 @@ def test_service_logs_hash_and_outputs_not_the_inputs(db_url: str, tmp_path: Pat
         assert summary["totals"]["deviated"] == 1
         rec = api.app.state.log.advice(a["advice_id"])
     fields = {k: v for k, v in CLIENT.items() if k != "as_of"}
-    expected = input_sha256(ClientInput.model_validate(fields), dt.date(2026, 1, 15))
+    expected = input_sha256(ClientInput.model_validate(fields), dt.date(2026, 1, 15), secret)
     assert rec.input_sha256 == expected
     assert (rec.user_id, rec.role, rec.team, rec.kind) == ("km01", "caseworker", "noord", "advice")
     assert (rec.model_version, rec.model_kind, rec.best_instrument) == (

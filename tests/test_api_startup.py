@@ -150,3 +150,14 @@ def test_settings_come_from_the_environment(
     with client_class()(app) as client:
         assert client.get("/v1/health").json()["model_version"] == "2026-expert"
     assert (tmp_path / "env.db").exists()
+
+
+def test_the_demo_keeps_one_secret_for_the_log_hash(tmp_path: Path) -> None:
+    from rendement_api.settings import Settings
+
+    from rendement.demo import _demo_secret
+
+    first = _demo_secret(tmp_path / "log-hash.key")
+    assert _demo_secret(tmp_path / "log-hash.key") == first
+    assert (tmp_path / "log-hash.key").stat().st_mode & 0o777 == 0o600
+    assert Settings(log_hash_key=first).log_hash_key == first  # long enough for the service

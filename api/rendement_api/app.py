@@ -58,6 +58,12 @@ def open_services(app: FastAPI, settings: Settings, served: ServedModel | None =
                 done.decisions,
                 settings.retention_days,
             )
+    if settings.log_hash_key is None:
+        log.warning(
+            "RENDEMENT_LOG_HASH_KEY is not set: the advice log keeps a plain SHA-256 of each "
+            "advice's input, which someone holding the log could test guessed client values "
+            "against. Set a secret of at least 16 characters (the same for every worker)."
+        )
     app.state.served = served
     app.state.log = log_
     app.state.keys = KeyStore(engine)

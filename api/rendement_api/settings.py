@@ -76,6 +76,15 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         default=False, description="send the page's key cookie over HTTPS only"
     )
+    log_hash_key: str | None = Field(
+        default=None,
+        repr=False,
+        min_length=16,
+        description="secret for the keyed hash (HMAC-SHA256) of each advice's input in the log. "
+        "Without it the log keeps a plain SHA-256, and someone holding the log could test "
+        "guessed client values against it; set it (at least 16 characters, the same for "
+        "every worker, kept outside the database) in production",
+    )
     seed: int = Field(
         default=20_260_101, description="seed of the parameter draws (reproducible intervals)"
     )

@@ -123,7 +123,24 @@ def _serve(out: Path, model_dir: Path, port: int) -> int:
     from rendement.commands import serve as serve_cmd
 
     db = out / "rendement.db"
-    return int(serve_cmd.serve_demo(model_dir=model_dir, database_url=f"sqlite:///{db}", port=port))
+    return int(
+        serve_cmd.serve_demo(
+            model_dir=model_dir,
+            database_url=f"sqlite:///{db}",
+            port=port,
+            log_hash_key=_demo_secret(out / "log-hash.key"),
+        )
+    )
+
+
+def _demo_secret(path: Path) -> str:
+    """The demo's secret for the advice log's keyed hash: made once, kept beside the log."""
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -2,8 +2,8 @@
 
 The numbers come from :func:`rendement.scoring.score_clients` (through
 :mod:`rendement_api.services.engine`); the reasons from :mod:`rendement.explain`.
-The log keeps the SHA-256 of each client's canonicalised input and the outputs,
-never the input values themselves.
+The log keeps a hash of each client's canonicalised input (HMAC-SHA256 with the
+service's ``log_hash_key``) and the outputs, never the input values themselves.
 """
 
 from __future__ import annotations
@@ -113,7 +113,7 @@ class AdviceService:
             as_of=as_of,
             who=who,
             client_id=client.client_id,
-            input_sha256=input_sha256(client, as_of),
+            input_sha256=input_sha256(client, as_of, self.settings.log_hash_key),
         )
 
     def _advise_together(self, jobs: Sequence[_Job]) -> list[dict[str, Any]]:
@@ -231,7 +231,7 @@ class AdviceService:
                     meter=self.served.meter,
                     model_version=self.served.version,
                     model_kind=self.served.kind,
-                    input_sha256=input_sha256(client, as_of),
+                    input_sha256=input_sha256(client, as_of, self.settings.log_hash_key),
                     outputs=logged,
                     client_id=client.client_id,
                     best_instrument=out["best_instrument"],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,15 +29,18 @@ from rendement_api.services.served_model import ServedModel
 MIN_AGE, MAX_AGE = 18, 110
 
 
-def input_sha256(client: ClientInput, as_of: dt.date) -> str:
-    """SHA-256 of the canonicalised input: the advice date and the validated client as JSON.
+def input_sha256(client: ClientInput, as_of: dt.date, key: str | None = None) -> str:
+    """Hash of the canonicalised input: the advice date and the validated client as JSON.
 
+    With ``key`` (the service's ``log_hash_key``) an HMAC-SHA256, which nobody without the
+    key can test guessed client values against; without it a plain SHA-256.
     Canonical because the JSON comes from the validated model: fields in schema order,
     normalised types (``14`` and ``14.0`` months are the same), ``extra`` sorted by name.
     """
-    h = hashlib.sha256(f"as_of={as_of.isoformat()};client=".encode())
-    h.update(client.model_dump_json().encode("utf-8"))
-    return h.hexdigest()
+    message = f"as_of={as_of.isoformat()};client=".encode() + client.model_dump_json().encode()
+    if key is not None:
+        return hmac.new(key.encode("utf-8"), message, hashlib.sha256).hexdigest()
+    return hashlib.sha256(message).hexdigest()
 
 
 @dataclass

@@ -150,9 +150,13 @@ def serve(settings: Any, *, host: str, port: int, workers: int = 1, demo_key: bo
     return 0
 
 
-def serve_demo(*, model_dir: Path | str, database_url: str, port: int = 8000) -> int:
+def serve_demo(
+    *, model_dir: Path | str, database_url: str, port: int = 8000, log_hash_key: str | None = None
+) -> int:
     """``make demo``'s last step: serve ``model_dir`` on 127.0.0.1 with demo keys printed."""
-    settings = build_settings(model_dir=Path(model_dir), database_url=database_url)
+    settings = build_settings(
+        model_dir=Path(model_dir), database_url=database_url, log_hash_key=log_hash_key
+    )
     return serve(settings, host="127.0.0.1", port=port, demo_key=True)
 
 
