@@ -132,3 +132,28 @@ def test_the_installed_command_in_a_real_process(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert len(json.loads(done.stdout)["violations"]) == 3
     assert sorted(p.name for p in bad.iterdir()) == before
+
+
+def test_other_commands_list_at_most_the_limit_per_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """fit/score/lists/plan on an invalid folder: the same per-file report, the rest counted."""
+    import pandas as pd
+    from simcache import get_simulation
+
+    town = get_simulation(clients=1500, seed=3, heterogeneity=False)
+    data = tmp_path / "data"
+    for f in town.data_dir.iterdir():
+        (data / f.name).parent.mkdir(exist_ok=True)
+        (data / f.name).write_bytes(f.read_bytes())
+    clients = pd.read_csv(data / "clients.csv", dtype=str, keep_default_na=False)
+    clients["household_type"] = "woongroep"
+    clients.to_csv(data / "clients.csv", index=False)
+
+    assert main(["fit", str(data), "--out", str(tmp_path / "model")]) == 2
+    err = capsys.readouterr().err
+    listed = [line for line in err.splitlines() if line.startswith("  ") and "woongroep" in line]
+    assert len(listed) == MAX_LINES_PER_FILE
+    assert f"... and {len(clients) - MAX_LINES_PER_FILE:,} more in clients.csv" in err
+    assert "Nothing was written" in err
+    assert not (tmp_path / "model").exists()

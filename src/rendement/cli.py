@@ -53,9 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
 def print_error(exc: RendementError) -> None:
     print(f"rendement: error: {exc}", file=sys.stderr)
     if isinstance(exc, DataValidationError):
-        for v in exc.violations:
-            print(f"  - {v}", file=sys.stderr)
-        print("Nothing was written. Correct the data and run the command again.", file=sys.stderr)
+        from rendement.commands.validate import grouped_lines
+
+        for line in grouped_lines(exc.violations, "rendement validate DATA_DIR --json lists all"):
+            print(line, file=sys.stderr)
+        print("\nNothing was written. Correct the data and run the command again.", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

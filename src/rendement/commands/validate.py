@@ -52,25 +52,31 @@ def run(args: argparse.Namespace) -> int:
 
 def report_lines(violations: list[Violation], data_dir: str) -> Iterator[str]:
     """The readable report: a headline, then the violations grouped per file."""
+    files = {v.file for v in violations}
+    yield (
+        f"{data_dir} is not valid: {_count(len(violations), 'violation')} of the data contract "
+        f"in {_count(len(files), 'file')}."
+    )
+    yield from grouped_lines(violations, f"rendement validate {data_dir} --json lists every one")
+    yield ""
+    yield "Nothing was written. Correct the data and run the command again."
+
+
+def grouped_lines(violations: list[Violation], list_all: str) -> Iterator[str]:
+    """Violations grouped per file, at most :data:`MAX_LINES_PER_FILE` lines each.
+
+    ``list_all`` says how to get every violation (shown when some were counted only).
+    """
     per_file: dict[str, list[Violation]] = {}
     for v in violations:
         per_file.setdefault(v.file, []).append(v)
-    yield (
-        f"{data_dir} is not valid: {_count(len(violations), 'violation')} of the data contract "
-        f"in {_count(len(per_file), 'file')}."
-    )
     for file, found in per_file.items():
         yield ""
         yield f"{file}: {_count(len(found), 'violation')}"
         for v in found[:MAX_LINES_PER_FILE]:
             yield f"  {v} [{v.code}]"
         if len(found) > MAX_LINES_PER_FILE:
-            yield (
-                f"  ... and {len(found) - MAX_LINES_PER_FILE:,} more in {file} "
-                f"(rendement validate {data_dir} --json lists every one)"
-            )
-    yield ""
-    yield "Nothing was written. Correct the data and run the command again."
+            yield f"  ... and {len(found) - MAX_LINES_PER_FILE:,} more in {file} ({list_all})"
 
 
 def _count(n: int, noun: str) -> str:
