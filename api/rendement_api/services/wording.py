@@ -41,20 +41,33 @@ def recommendation(
     if not instruments:
         return "Dit model heeft geen instrumenten met een bekend effect; alleen de prognose is gegeven."
     if best in (None, "geen"):
-        return (
+        text = (
             "Geen instrument: bij elk instrument is het verwachte netto rendement negatief. Het is "
             "goedkoper deze klant op eigen kracht te laten uitstromen."
         )
+        hopeful = [i for i in instruments if (i.get("net_return_high_eur") or 0.0) > 0]
+        if hopeful:
+            top = max(hopeful, key=lambda i: float(i["net_return_high_eur"]))
+            text += (
+                f" Zeker is dat niet: bij {top['label']} reikt het interval tot "
+                f"{euro(top['net_return_high_eur'])}."
+            )
+        return text
     row = next(i for i in instruments if i["instrument"] == best)
     text = f"Advies: {row['label']}. Verwacht netto rendement {euro(row['net_return_eur'])}"
-    if row.get("net_return_low_eur") is not None and row.get("net_return_high_eur") is not None:
-        text += (
-            f" (interval {euro(row['net_return_low_eur'])} tot {euro(row['net_return_high_eur'])})"
-        )
+    low, high = row.get("net_return_low_eur"), row.get("net_return_high_eur")
+    if low is not None and high is not None:
+        text += f" (interval {euro(low)} tot {euro(high)})"
     saved = row["months_saved"]
     text += (
         f"; de klant is naar verwachting {months_text(saved)} maanden korter in de uitkering."
         if saved >= 0
         else f"; de klant is naar verwachting {months_text(-saved)} maanden langer in de uitkering."
     )
+    if low is not None and low < 0:
+        # the sign of a return near zero is uncertain (README, "How many clients does the sign
+        # need?"): say so rather than let the point estimate speak alone
+        text += (
+            " Het interval loopt tot onder nul: of dit instrument zich terugverdient, is onzeker."
+        )
     return text
