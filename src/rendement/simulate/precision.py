@@ -13,11 +13,13 @@ the estimator. This study asks what an *efficient* estimator could achieve:
 * score the caseload with the true model plus each error and count, per
   instrument, the share of clients whose net return keeps the true sign.
 
-No estimator that uses the same information does better on average (the
-maximum-likelihood estimator is efficient and the engine's estimates were
-checked to be unbiased with calibrated standard errors), so the chance that
-*every* instrument reaches a share of 95% is an upper bound for any engine at
-that size. ``studies/sign_power.py`` prints the table for Droomstad.
+The maximum-likelihood estimator of the model is efficient (no regular
+estimator of the same model has a smaller asymptotic variance), and the
+engine's estimates were checked to be centred with calibrated standard errors
+(``tests/test_engine_truth.py``). So the chance that *every* instrument reaches
+a share of 95% is, to first order, what any engine estimating this model can
+promise at that size; only an engine that knew more (e.g. which effects are
+zero) could do better. ``studies/sign_power.py`` prints the table for Droomstad.
 """
 
 from __future__ import annotations
