@@ -36,11 +36,15 @@ def page(model_dir: Path, tmp_path: Path) -> Any:
         yield client
 
 
-def _login(page: Any) -> None:
+def _login(page: Any) -> str:
+    """Log in with the worker key; returns the form token the page hands out."""
     r = page.post("/inloggen", data={"key": page.worker_key}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/"
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=strict" in cookie
+    found = re.search(r'name="token" value="(\w+)"', page.get("/").text)
+    assert found is not None
+    return found.group(1)
 
 
 def test_login_is_needed_and_only_for_caseworkers(page: Any) -> None:
@@ -58,8 +62,9 @@ def test_login_is_needed_and_only_for_caseworkers(page: Any) -> None:
 
 
 def test_form_shows_inline_messages_and_keeps_the_values(page: Any) -> None:
-    _login(page)
-    bad = {**FORM, "birth_date": "", "months_on_benefit": "veertien", "client_id": "123456782"}
+    token = _login(page)
+    bad = {**FORM, "token": token, "birth_date": "", "months_on_benefit": "veertien"}
+    bad["client_id"] = "123456782"
     r = page.post("/advies", data=bad)
     assert r.status_code == 422
     errors = dict(re.findall(r'id="(\w+)-error" role="alert">([^<]+)<', r.text))
@@ -68,14 +73,14 @@ def test_form_shows_inline_messages_and_keeps_the_values(page: Any) -> None:
     assert "BSN" in errors["client_id"]
     assert 'value="Noord"' in r.text  # what was typed stays
     assert page.app.state.log.count() == (0, 0)
-    too_young = {**FORM, "birth_date": "2015-01-01"}
+    too_young = {**FORM, "token": token, "birth_date": "2015-01-01"}
     r = page.post("/advies", data=too_young)
     assert r.status_code == 422 and 'id="birth_date-error"' in r.text
 
 
 def test_advice_page_decision_and_print_layout(page: Any) -> None:
-    _login(page)
-    r = page.post("/advies", data=FORM, follow_redirects=False)
+    token = _login(page)
+    r = page.post("/advies", data={**FORM, "token": token}, follow_redirects=False)
     assert r.status_code == 303
     url = r.headers["location"]
     advice_id = url.rsplit("/", 1)[1]
@@ -96,13 +101,19 @@ def test_advice_page_decision_and_print_layout(page: Any) -> None:
         assert text in html, text
     # deviation without a reason: refused by the server too, nothing recorded
     r = page.post(
-        f"{url}/besluit", data={"decision": "afgeweken", "chosen_instrument": "taal", "reason": ""}
+        f"{url}/besluit",
+        data={"decision": "afgeweken", "chosen_instrument": "taal", "reason": "", "token": token},
     )
     assert r.status_code == 422 and "Geef de reden" in r.text
     assert page.app.state.log.decision_for(advice_id) is None
     r = page.post(
         f"{url}/besluit",
-        data={"decision": "afgeweken", "chosen_instrument": "taal", "reason": "Eerst de taaleis."},
+        data={
+            "decision": "afgeweken",
+            "chosen_instrument": "taal",
+            "reason": "Eerst de taaleis.",
+            "token": token,
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303
@@ -117,11 +128,33 @@ def test_advice_page_decision_and_print_layout(page: Any) -> None:
 
 
 def test_someone_elses_advice_is_not_shown(page: Any) -> None:
-    _login(page)
-    url = page.post("/advies", data=FORM, follow_redirects=False).headers["location"]
+    token = _login(page)
+    url = page.post("/advies", data={**FORM, "token": token}, follow_redirects=False)
+    url = url.headers["location"]
     other, _ = page.app.state.keys.create("caseworker", "km02")
     page.cookies.clear()
     page.post("/inloggen", data={"key": other})
     r = page.get(url)
     assert r.status_code == 403 and "Sollicitatietraining" not in r.text
     assert page.get("/advies/bestaatniet").status_code == 404
+
+
+def test_a_form_without_the_pages_token_is_refused(page: Any) -> None:
+    """What another site could post with the cookie (were it sent): refused, nothing logged."""
+    token = _login(page)
+    other, _ = page.app.state.keys.create("caseworker", "km03")
+    from rendement_api.page.routes import form_token
+
+    assert token == form_token(page.worker_key) != form_token(other)
+    for data in (FORM, {**FORM, "token": form_token(other)}, {**FORM, "token": token[:-1]}):
+        r = page.post("/advies", data=data, follow_redirects=False)
+        assert r.status_code == 403 and "niet vanaf dit scherm" in r.text
+    assert page.app.state.log.count() == (0, 0)
+    url = page.post("/advies", data={**FORM, "token": token}, follow_redirects=False)
+    url = url.headers["location"]
+    r = page.post(f"{url}/besluit", data={"decision": "gevolgd"}, follow_redirects=False)
+    assert r.status_code == 403 and page.app.state.log.count() == (1, 0)
+    r = page.post("/uitloggen", follow_redirects=False)
+    assert r.status_code == 403 and page.get("/").status_code == 200  # still logged in
+    r = page.post("/uitloggen", data={"token": token}, follow_redirects=False)
+    assert r.status_code == 303

@@ -7,11 +7,15 @@
 * ``GET/POST /inloggen``, ``POST /uitloggen``.
 
 Only caseworker keys may use the page. The cookie is ``HttpOnly`` and
-``SameSite=Strict`` (no other site can post with it).
+``SameSite=Strict`` (browsers do not send it with another site's requests), and
+every form carries a token derived from the key in the cookie (:func:`form_token`),
+which another site can neither read nor compute: a post without it is refused.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +57,35 @@ templates.env.filters["euro"] = lambda x: "" if x is None else euro(float(x))
 templates.env.filters["months"] = lambda x: "" if x is None else months_text(float(x))
 
 COOKIE_SECONDS = 12 * 3600
+
+
+def form_token(key: str) -> str:
+    """The token every page form carries: derived from the key in the login cookie."""
+    return hashlib.sha256(b"rendement-page-form\x00" + key.encode("utf-8")).hexdigest()[:32]
+
+
+def _token_of(request: Request) -> str:
+    return form_token(request.cookies.get(COOKIE, ""))
+
+
+def _form_is_ours(request: Request, form: Any) -> bool:
+    sent = str(form.get("token", "") or "")
+    return hmac.compare_digest(sent.encode(), _token_of(request).encode())
+
+
+def _foreign_form(request: Request, who: Principal) -> Response:
+    return templates.TemplateResponse(
+        request,
+        "message.html",
+        {
+            "who": who,
+            "token": _token_of(request),
+            "title": "Formulier niet aanvaard",
+            "message": "Dit formulier is niet vanaf dit scherm verstuurd of is verlopen. "
+            "Open het scherm opnieuw en probeer het nog eens.",
+        },
+        status_code=403,
+    )
 
 
 def _who(request: Request) -> Principal | None:
@@ -97,6 +130,7 @@ def _form_page(
             "yes_no_options": YES_NO_OPTIONS,
             "instruments": [i for i in served.instruments if i.scored],
             "model": served.ref(),
+            "token": _token_of(request),
         },
         status_code=status,
     )
@@ -140,7 +174,11 @@ async def login(request: Request) -> Response:
 
 
 @router.post("/uitloggen")
-def logout() -> Response:
+async def logout(request: Request) -> Response:
+    form = await request.form()
+    who = await run_in_threadpool(_who, request)
+    if who is not None and not _form_is_ours(request, form):
+        return _foreign_form(request, who)
     response = _login_redirect()
     response.delete_cookie(COOKIE)
     return response
@@ -152,6 +190,8 @@ async def create_advice(request: Request) -> Response:
     if who is None:
         return _login_redirect()
     form = await request.form()
+    if not _form_is_ours(request, form):
+        return _foreign_form(request, who)
     values = {name: str(form.get(name, "") or "") for name, _ in FIELDS}
     completed = [str(v) for v in form.getlist("completed_instruments")]
     request_doc = parse_form(values, completed)
@@ -183,7 +223,12 @@ def _result_page(
         return templates.TemplateResponse(
             request,
             "message.html",
-            {"who": who, "title": "Advies niet gevonden", "message": str(exc)},
+            {
+                "who": who,
+                "token": _token_of(request),
+                "title": "Advies niet gevonden",
+                "message": str(exc),
+            },
             status_code=exc.status_code,
         )
     out = rec.outputs
@@ -206,6 +251,7 @@ def _result_page(
         "error": error,
         "form": form or {},
         "labels": {i["instrument"]: i["label"] for i in out.get("instruments", [])},
+        "token": _token_of(request),
     }
     return templates.TemplateResponse(request, "result.html", ctx, status_code=status)
 
@@ -224,6 +270,8 @@ async def decide(request: Request, advice_id: str) -> Response:
     if who is None:
         return _login_redirect()
     form = await request.form()
+    if not _form_is_ours(request, form):
+        return _foreign_form(request, who)
     values = {
         k: str(form.get(k, "") or "").strip() for k in ("decision", "chosen_instrument", "reason")
     }
