@@ -16,6 +16,16 @@ import pandas as pd
 from rendement.model import HazardModel, Heterogeneity
 from rendement.spec import ModelSpec
 
+#: One re-integration instrument as many tests use it (a catalogue row for :func:`catalogue`).
+JOBHUNT = {
+    "instrument": "jobhunt",
+    "label": "Sollicitatietraining",
+    "category": "1",
+    "price": 1500.0,
+    "duration_months": 3,
+    "waiting_months": 1,
+}
+
 
 def catalogue(rows: Sequence[dict[str, Any]]) -> pd.DataFrame:
     """Instrument catalogue; defaults: meter reintegratie, no success share."""

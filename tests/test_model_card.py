@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scoring_builders import JOBHUNT, catalogue
 
 from rendement.errors import ModelFolderError
 from rendement.expert import model_from_spec_file
@@ -77,19 +78,7 @@ def _estimated() -> HazardModel:
     terms = spec.terms()
     params = pd.Series(np.linspace(-3, -1, len(terms)), index=terms)
     cov = pd.DataFrame(np.eye(len(terms)) * 0.01, index=terms, columns=terms)
-    cat = pd.DataFrame(
-        {
-            "instrument": ["jobhunt"],
-            "label": ["Sollicitatietraining"],
-            "meter": ["reintegratie"],
-            "category": ["1"],
-            "price": [1500.0],
-            "duration_months": [3],
-            "waiting_months": [1],
-            "success_share": [0.0],
-            "capacity": [10],
-        }
-    )
+    cat = catalogue([JOBHUNT])
     meta = {
         "version": "2026-01",
         "training_window": {"first_inflow": "2011-01-11", "until": "2026-01-01"},

@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scoring_builders import JOBHUNT, catalogue
 
 from rendement.cli import main
 from rendement.compare import compare_models
@@ -25,19 +26,7 @@ def _model(version: str, shift: float = 0.0, seed: int = 1) -> HazardModel:
     params = pd.Series(rng.normal(-2, 0.1, len(terms)), index=terms)
     params["after:jobhunt"] += shift
     cov = pd.DataFrame(np.eye(len(terms)) * 0.01, index=terms, columns=terms)
-    cat = pd.DataFrame(
-        {
-            "instrument": ["jobhunt"],
-            "label": ["Sollicitatietraining"],
-            "meter": ["reintegratie"],
-            "category": ["1"],
-            "price": [1500.0],
-            "duration_months": [3],
-            "waiting_months": [1],
-            "success_share": [0.0],
-            "capacity": [10],
-        }
-    )
+    cat = catalogue([JOBHUNT])
     return HazardModel(spec, params, cov, cat, metadata={"version": version})
 
 

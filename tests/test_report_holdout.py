@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scoring_builders import JOBHUNT, catalogue
 
 from rendement.contract import read_data_folder
 from rendement.model import HazardModel
@@ -58,20 +59,9 @@ def _model() -> HazardModel:
     params = pd.Series(-3.0, index=spec.baseline_terms())
     params["after:jobhunt"] = 0.3
     params["in:jobhunt"] = -0.2
-    catalogue = pd.DataFrame(
-        {
-            "instrument": ["jobhunt"],
-            "label": ["Sollicitatietraining"],
-            "meter": ["reintegratie"],
-            "category": ["1"],
-            "price": [1500.0],
-            "duration_months": [3],
-            "waiting_months": [1],
-            "success_share": [0.0],
-            "capacity": [10],
-        }
+    return HazardModel(
+        spec, params, None, catalogue([JOBHUNT]), kind="expert", metadata={"version": "x"}
     )
-    return HazardModel(spec, params, None, catalogue, kind="expert", metadata={"version": "x"})
 
 
 def test_follow_up_in_the_hold_out_window(tmp_path: Path) -> None:

@@ -84,7 +84,6 @@ def create_app(settings: Settings | None = None, *, served: ServedModel | None =
         try:
             yield
         finally:
-            app.state.advice.close()
             app.state.engine.dispose()
 
     app = FastAPI(

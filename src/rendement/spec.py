@@ -351,7 +351,6 @@ def client_design(spec: ModelSpec, frame: pd.DataFrame) -> pd.DataFrame:
         else:
             design[:, k] = pd.to_numeric(frame[f], errors="coerce").fillna(0.0).to_numpy(float)
             k += 1
-    assert k == len(terms)
     return pd.DataFrame(design, index=frame.index, columns=terms)
 
 

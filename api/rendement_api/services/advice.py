@@ -71,30 +71,13 @@ class AdviceService:
         )
         self._duration_reasons: dict[int, dict[str, Any]] = {}  # per months on benefit
 
-    def close(self) -> None:
-        """Nothing to release (kept for the app's shutdown)."""
-
     # ---- one client ------------------------------------------------------------
-    def advise(
-        self,
-        request: AdviceRequest,
-        who: Principal,
-        *,
-        survival: bool = False,
-        now: dt.datetime | None = None,
-    ) -> dict[str, Any]:
-        """Score one client, log the advice and return its outputs (``AdviceResponse``).
-
-        ``survival`` adds the survival paths without and with each instrument (the chart).
-        Invalid input raises here. For callers outside the event loop (scripts, tests);
-        routes use :meth:`advise_async`, which scores together with other waiting advices.
-        """
-        return self._advise_together([self._job(request, who, survival=survival, now=now)])[0]
-
     async def advise_async(
         self, request: AdviceRequest, who: Principal, *, survival: bool = False
     ) -> dict[str, Any]:
-        """:meth:`advise` in the event loop, in one engine call with the advices waiting with it."""
+        """Score one client and log the advice (``AdviceResponse``), in one engine call with the
+        advices waiting with it. ``survival`` adds the paths without and with each instrument
+        (the chart). Invalid input raises here, before anything is queued."""
         job = self._job(request, who, survival=survival, now=None)
         return await self.batcher.submit(job)
 
