@@ -24,8 +24,8 @@ from rendement.counterfactual import (
     rates,
     rates_with,
     survival,
-    survivor_type_weights,
 )
+from rendement.hazard.toe.known import AdviceHistories
 from rendement.model import HazardModel, Heterogeneity
 from rendement.scoring import score_clients
 from rendement.spec import ModelSpec
@@ -223,8 +223,8 @@ def test_mixture_over_mass_points() -> None:
         assert got == pytest.approx(want, rel=1e-12)
     # without weights: the types are weighted by surviving the 10 months already on benefit
     default = score_clients(model, frame)
-    assert any("survival of the months on benefit" in w for w in default.warnings)
-    survivors = survivor_type_weights(model, frame)
+    assert any("months on benefit and the current instrument" in w for w in default.warnings)
+    survivors = AdviceHistories(model, frame).weights(model)
     assert survivors[0, 0] > het.probabilities[0]  # the slow type is over-represented by now
     explicit = score_clients(model, frame, type_weights=survivors)
     pd.testing.assert_frame_equal(default.ranking, explicit.ranking)
@@ -233,7 +233,7 @@ def test_mixture_over_mass_points() -> None:
 def test_survivor_weights_shift_to_slow_types_with_duration() -> None:
     het = Heterogeneity((-1.0, 0.5), (0.3, 0.7))
     model = constant_model(B, [], heterogeneity=het)
-    w = survivor_type_weights(model, caseload(3, months=[0, 12, 48]))
+    w = AdviceHistories(model, caseload(3, months=[0, 12, 48])).weights(model)
     np.testing.assert_allclose(w[0], het.probabilities)
     np.testing.assert_allclose(w.sum(axis=1), 1.0)
     assert w[0, 0] < w[1, 0] < w[2, 0]  # the slow type (location -1) gains weight

@@ -33,11 +33,13 @@ def _flags(
     return fin, fafter
 
 
-def _risk(fin, fafter, *, one_off_only=False, restart=None, spell=None):
+def _risk(fin, fafter, *, one_off_only=False, restart=None, spell=None, process="all"):
     n = len(fin)
     month = np.arange(1, n + 1)
     spell = np.zeros(n, dtype=np.int64) if spell is None else spell
-    at_risk, event = entry_risk(spell, month, fin, fafter, METER, one_off_only, restart)
+    at_risk, event, _ = entry_risk(
+        spell, month, fin, fafter, METER, one_off_only, restart, process
+    )
     return [int(m) for m in month[at_risk]], [int(m) for m in month[event]]
 
 
@@ -46,6 +48,24 @@ def test_at_risk_until_the_start_and_again_after_the_end() -> None:
     at_risk, events = _risk(fin, fafter)
     assert events == [3]
     assert at_risk == [1, 2, 3, 6, 7, 8]
+
+
+def test_first_entry_only_ends_the_risk_at_the_first_start() -> None:
+    """The default: months after a first trajectory are not at risk of a new entry (a
+    municipality that gives one trajectory per spell would otherwise pull the types'
+    entry hazards together)."""
+    fin, fafter = _flags(12, {"A": (3, 5), "B": (8, 9)}, {"A": 6, "B": 10})
+    assert _risk(fin, fafter, process="first") == ([1, 2, 3], [3])
+    assert _risk(fin, fafter, process="all") == ([1, 2, 3, 6, 7, 8, 10, 11, 12], [3, 8])
+
+
+def test_reentries_are_marked_for_their_own_level() -> None:
+    fin, fafter = _flags(12, {"A": (3, 5), "B": (8, 9)}, {"A": 6, "B": 10})
+    month = np.arange(1, 13)
+    spell = np.zeros(12, dtype=np.int64)
+    at_risk, event, reentry = entry_risk(spell, month, fin, fafter, METER, False, None, "separate")
+    assert [int(m) for m in month[at_risk & reentry]] == [6, 7, 8, 10, 11, 12]
+    assert [int(m) for m in month[event & reentry]] == [8]
 
 
 def test_another_meters_instrument_takes_the_client_out_of_the_risk_set() -> None:
@@ -83,7 +103,7 @@ def test_states_do_not_carry_over_to_the_next_spell() -> None:
     fafter = np.vstack([fafter1, fafter2])
     spell = np.r_[np.zeros(4, dtype=np.int64), np.ones(3, dtype=np.int64)]
     month = np.r_[np.arange(1, 5), np.arange(1, 4)]
-    at_risk, event = entry_risk(spell, month, fin, fafter, METER, False)
+    at_risk, event, _ = entry_risk(spell, month, fin, fafter, METER, False, None, "all")
     assert list(np.flatnonzero(event)) == [1, 4]  # month 2 of spell 1, month 1 of spell 2
     assert list(np.flatnonzero(at_risk)) == [0, 1, 4]
 

@@ -435,7 +435,8 @@ def survival_from_rates(
 ) -> np.ndarray:
     """``(L, n)`` ``S[t] = P(T > d + 1 + t | T > d) = exp(-sum_{u <= t} rate[u])``.
 
-    With mass points (``locations`` ``(K,)``, ``weights`` ``(n, K)``), the survival
+    With mass points (``locations`` ``(K,)`` or per client ``(n, K)``, ``weights``
+    ``(n, K)``), the survival
     of each type (rates times ``exp(location)``) averaged with the weights,
     as :func:`rendement.survival.mixture_survival`. ``overwrite`` lets the
     result reuse the memory of ``cumulative_rates``.
@@ -446,7 +447,12 @@ def survival_from_rates(
             return np.exp(cumulative_rates, out=cumulative_rates)
         return np.exp(-cumulative_rates)
     out = np.zeros_like(cumulative_rates)
-    for k, v in enumerate(np.asarray(locations, dtype=float)):
+    loc = np.asarray(locations, dtype=float)
+    if loc.ndim == 2:  # per client (``(n, K)``: the clients of parameter draws, stacked)
+        for k in range(loc.shape[1]):
+            out += weights[None, :, k] * np.exp(-np.exp(loc[None, :, k]) * cumulative_rates)
+        return out
+    for k, v in enumerate(loc):
         out += weights[None, :, k] * np.exp(-np.exp(v) * cumulative_rates)
     return out
 
@@ -458,31 +464,3 @@ def survival(
 ) -> np.ndarray:
     """``(L, n)`` survival path from a time-major linear predictor ``(L, n)``."""
     return survival_from_rates(cumulate(rates(eta)), locations, weights)
-
-
-def survivor_type_weights(model: HazardModel, clients: pd.DataFrame) -> np.ndarray:
-    """``(n, K)`` P(type k | still on benefit after d months), from the prior and the baseline.
-
-    An approximation for models with unobserved heterogeneity: the months
-    already on benefit are scored with the client terms and the baseline only
-    (instrument history and calendar effects are left out). Long-term clients
-    get more weight on the slow types, which the prior alone ignores.
-    """
-    het = model.heterogeneity
-    if het is None:
-        raise ModelMismatchError("the model has no unobserved heterogeneity (mass points)")
-    spec = model.spec
-    d = pd.to_numeric(clients["months_on_benefit"]).to_numpy(dtype=np.int64)
-    coefs = Coefficients.from_params(spec, model.params)
-    top = int(d.max()) if len(d) else 0
-    months = np.arange(1, top + 1)
-    cum = np.concatenate([[0.0], np.cumsum(np.exp(coefs.baseline[spec.baseline_piece(months)]))])
-    exposure = np.exp(client_design(spec, clients).to_numpy() @ coefs.client) * cum[d]
-    loc = np.asarray(het.locations, dtype=float)
-    log_w = (
-        np.log(np.asarray(het.probabilities, dtype=float))[None, :]
-        - exposure[:, None] * np.exp(loc)[None, :]
-    )
-    log_w -= log_w.max(axis=1, keepdims=True)
-    w = np.exp(log_w)
-    return w / w.sum(axis=1, keepdims=True)

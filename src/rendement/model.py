@@ -40,12 +40,16 @@ class Heterogeneity:
     entry_locations: tuple[
         float, ...
     ] = ()  # instrument-entry hazard (timing-of-events), if estimated
+    #: Which months are at risk of entering an instrument of the meter (see
+    #: :data:`rendement.spec.ENTRY_PROCESSES`); ``"all"`` for models of before the choice.
+    entry_process: str = "all"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "locations": list(self.locations),
             "probabilities": list(self.probabilities),
             "entry_locations": list(self.entry_locations),
+            "entry_process": self.entry_process,
         }
 
     @classmethod
@@ -54,6 +58,7 @@ class Heterogeneity:
             tuple(float(x) for x in d["locations"]),
             tuple(float(x) for x in d["probabilities"]),
             tuple(float(x) for x in d.get("entry_locations", ())),
+            str(d.get("entry_process", "all")),
         )
 
 

@@ -57,7 +57,27 @@ class PreparedModel:
     _model: weakref.ReferenceType[HazardModel]
     _fingerprint: tuple[object, ...]
     _draws: dict[tuple[int, int], list[Coefficients]] = field(default_factory=dict)
+    _models: dict[tuple[int, int], list[HazardModel] | None] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def draw_models(self, n_draws: int, seed: int) -> list[HazardModel] | None:
+        """Timing-of-events models drawn with their mixture (:func:`rendement.hazard.toe.draws.
+        draw_models`); ``None`` when the model has no joint covariance of its mixture."""
+        from rendement.hazard.toe.draws import draw_models
+
+        key = (int(n_draws), int(seed))
+        with self._lock:
+            if key in self._models:
+                return self._models[key]
+        model = self._model()
+        if model is None:  # pragma: no cover - the caller holds the model
+            raise ValueError("the model of this preparation no longer exists")
+        got = draw_models(model, n_draws, seed)
+        with self._lock:
+            if len(self._models) >= MAX_DRAW_SETS:
+                self._models.pop(next(iter(self._models)))
+            self._models[key] = got
+        return got
 
     def draw_coefficients(self, n_draws: int, seed: int) -> list[Coefficients]:
         """Coefficients of the seeded parameter draws (:func:`rendement.intervals.draw_parameters`)."""
@@ -69,8 +89,12 @@ class PreparedModel:
         model = self._model()
         if model is None:  # pragma: no cover - the caller holds the model
             raise ValueError("the model of this preparation no longer exists")
-        draws = draw_parameters(model, n_draws, seed)
-        coefs = [Coefficients.from_params(model.spec, draws.params(r)) for r in range(n_draws)]
+        mixtures = self.draw_models(n_draws, seed)
+        if mixtures is not None:  # the coefficients of the joint draws (with their mixture)
+            coefs = [Coefficients.from_params(model.spec, m.params) for m in mixtures]
+        else:
+            draws = draw_parameters(model, n_draws, seed)
+            coefs = [Coefficients.from_params(model.spec, draws.params(r)) for r in range(n_draws)]
         for c in coefs:
             _freeze(c)
         with self._lock:

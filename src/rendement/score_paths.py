@@ -54,6 +54,8 @@ class ScoringTask:
     price: np.ndarray  # (C,)
     success_share: np.ndarray  # (C,)
     benefit: np.ndarray  # (n,)
+    # per parameter draw: mass-point locations (K,) and the type weights they imply (n, K)
+    mixture_draws: list[tuple[np.ndarray, np.ndarray]] | None = None
 
     @property
     def n(self) -> int:
@@ -71,6 +73,7 @@ class ScoringTask:
             states=self.states.chunk(idx),
             running=self.running[idx],
             weights=None if self.weights is None else self.weights[idx],
+            mixture_draws=None,
             benefit=self.benefit[idx],
         )
 
@@ -117,6 +120,8 @@ def evaluate_chunk(
     running = task.running[rows]
     weights = None if task.weights is None else task.weights[rows]
     h, factors, locations = task.horizon, task.factors, task.locations
+    if locations is not None and locations.ndim == 2:  # per client (stacked draws)
+        locations = locations[rows]
     q0 = rates(eta_without(states, coefs, task.model.spec, task.n_months))
     free = ~running
     sub = states.chunk(free)
@@ -132,6 +137,7 @@ def evaluate_chunk(
     }
     cum0_free = cum0[:, free]
     w_free = None if weights is None else weights[free]
+    loc_free = locations[free] if locations is not None and locations.ndim == 2 else locations
     rem0_free = remaining[free]
     value0 = discounted_months(s0[:, free].T, h, factors) if factors is not None else None
     coefs_free = coefs.chunk(free)
@@ -144,7 +150,7 @@ def evaluate_chunk(
     buffer = np.empty_like(q0_free)
     for j, sc in enumerate(task.scenarios):
         cum = cumulative_rates_with(cum0_free, q0_free, sub, coefs_free, sc, after, out=buffer)
-        sw = survival_from_rates(cum, locations, w_free, overwrite=not keep_paths)
+        sw = survival_from_rates(cum, loc_free, w_free, overwrite=not keep_paths)
         rem_with[:, j] = restricted_mean(sw, h)
         p_success[:, j] = success_probability(sw.T, sc.planned_end)
         if factors is not None and value0 is not None:
@@ -242,8 +248,12 @@ def _draws_one_by_one(
     rem = np.empty((int(run.size), n_draws))
     saved = np.empty((len(free_idx), n_scen, n_draws))
     net = np.empty((len(free_idx), n_scen, n_draws))
+    mixtures = task.mixture_draws
     for r, c in enumerate(coefs):
-        res = evaluate_chunk(task, rows, c)
+        drawn = task
+        if mixtures is not None:
+            drawn = replace(task, locations=mixtures[r][0], weights=mixtures[r][1])
+        res = evaluate_chunk(drawn, rows, c)
         rem[:, r] = res["remaining"]
         saved[:, :, r] = res["remaining"][~run, None] - res["remaining_with"]
         cost = expected_cost(price, share, res["p_success"])
@@ -259,6 +269,14 @@ def _draws_stacked(
     n_draws, n_scen = len(coefs), len(task.scenarios)
     many = task.repeated(rows, n_draws)
     n_rows = int(task.running[rows].size)
+    if task.mixture_draws is not None:  # each draw's clients with that draw's mixture
+        many = replace(
+            many,
+            locations=np.vstack(
+                [np.tile(loc, (n_rows, 1)) for loc, _ in task.mixture_draws[:n_draws]]
+            ),
+            weights=np.vstack([w[rows] for _, w in task.mixture_draws[:n_draws]]),
+        )
     res = evaluate_chunk(many, slice(0, many.n), Coefficients.stack(coefs, n_rows))
     run = many.running
     remaining = res["remaining"]

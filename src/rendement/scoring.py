@@ -26,7 +26,7 @@ Computation runs over chunks of clients, vectorised within a chunk
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +35,7 @@ import pandas as pd
 from rendement.contract.folder import DataFolder
 from rendement.counterfactual import ClientStates
 from rendement.errors import AsOfDateError, ModelMismatchError
+from rendement.hazard.design import PanelLike
 from rendement.model import HazardModel
 from rendement.output import atomic_folder_files
 from rendement.prepared import prepared
@@ -48,6 +49,7 @@ from rendement.score_tables import (
     returns_table,
     rounded_for_csv,
 )
+from rendement.type_weights import scoring_mixture
 
 __all__ = [
     "RANKING_COLUMNS",
@@ -91,6 +93,7 @@ def score_clients(
     type_weights: np.ndarray | None = None,
     keep_paths: bool = False,
     as_of: dt.date | pd.Timestamp | None = None,
+    history: PanelLike | None = None,
 ) -> CaseloadScore:
     """Score clients given in the layout of :func:`rendement.panel.caseload_state`.
 
@@ -105,18 +108,23 @@ def score_clients(
     """
     warnings_out: list[str] = []
     frame = clients.reset_index(drop=True)
-    het = model.heterogeneity
-    if type_weights is None and het is not None and len(het.locations) > 1 and len(frame):
-        # Without the client's history (e.g. one advice from the page), weight the types by
-        # surviving the months already on benefit rather than by their shares at inflow.
-        from rendement.counterfactual import survivor_type_weights
-
-        type_weights = survivor_type_weights(model, frame)
+    with_draws = interval is not None and prepared(model).covariance_problem is None
+    type_weights, mixture_draws = scoring_mixture(
+        model,
+        frame,
+        history=history,
+        type_weights=type_weights,
+        draws=(n_draws, seed) if with_draws else None,
+        warnings_out=warnings_out,
+    )
+    fallback = model.metadata.get("fallback")
+    if isinstance(fallback, dict):
         warnings_out.append(
-            "type weights from survival of the months on benefit only (instrument history "
-            "not used); score_caseload uses the full history of the current spell"
+            "timing-of-events model not identified on its data: scored with the default "
+            f"model's effects ({fallback.get('reason', '')})"
         )
     task, current = _task(model, frame, horizon, discount_rate, type_weights, warnings_out)
+    task = replace(task, mixture_draws=mixture_draws)
     if interval is not None and not 0.0 < interval < 1.0:
         raise ValueError(f"interval must be between 0 and 1 (or None), got {interval}")
     point = point_scores(task, keep_paths=keep_paths)
@@ -164,13 +172,15 @@ def score_caseload(
     when = _check_as_of(data, as_of)
     check_model_fits_data(model, data)
     caseload = caseload_state(data, when)
+    history = None
     het = model.heterogeneity
-    if type_weights is None and het is not None and len(het.locations) > 1:
+    if het is not None and len(het.locations) > 1:
         # who is still on benefit is selected: weight the types by their posterior given
         # each client's history in the current spell (timing-of-events model)
-        from rendement.hazard.toe import caseload_type_weights
+        from rendement.panel import build_panel
 
-        type_weights = caseload_type_weights(model, data, when)
+        codes = list(model.spec.instruments) or None
+        history = build_panel(data, until=when.date(), instruments=codes)
     return score_clients(
         model,
         caseload,
@@ -182,6 +192,7 @@ def score_caseload(
         type_weights=type_weights,
         keep_paths=keep_paths,
         as_of=when,
+        history=history,
     )
 
 

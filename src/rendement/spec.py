@@ -69,6 +69,15 @@ EXPERIENCE_EDGES = (0.0, 1.0, 3.0, 10.0)
 EXPERIENCE_LABELS = ("0", "1-2", "3-9", "10+")
 
 
+#: How the timing-of-events model treats entry into an instrument of the meter:
+#: ``first`` - only the first entry of a spell (months after it are not at risk; later
+#: trajectories are part of the history, not of the entry equation): the default, right
+#: whether or not clients get a second trajectory; ``separate`` - re-entries too, with a
+#: hazard of their own level (term ``reentry``); ``all`` - re-entries at the same hazard
+#: as a first entry (right only when caseworkers really re-assign at that rate).
+ENTRY_PROCESSES: tuple[str, ...] = ("first", "separate", "all")
+
+
 @dataclass(frozen=True)
 class ModelSpec:
     """What the hazard model contains. Readable, serialisable, no data in it.
@@ -89,6 +98,7 @@ class ModelSpec:
     calendar_years: tuple[int, ...] = ()
     horizon: int = 60
     group_cutoffs: tuple[float, float] = (0.5, 0.5)
+    entry_process: str = "first"
 
     def __post_init__(self) -> None:
         cleaned = _without_protected(self.features)
@@ -107,6 +117,10 @@ class ModelSpec:
                 f"baseline_cuts must start at 1 and increase strictly, got {list(self.baseline_cuts)}"
             )
         object.__setattr__(self, "baseline_cuts", cuts)
+        if self.entry_process not in ENTRY_PROCESSES:
+            raise SpecificationError(
+                f"entry_process must be one of {list(ENTRY_PROCESSES)}, got {self.entry_process!r}"
+            )
         if self.horizon < 1:
             raise SpecificationError(f"horizon must be at least 1 month, got {self.horizon}")
         known_terms = set(self.client_terms())

@@ -62,3 +62,8 @@ class ModelRef(BaseModel):
     version: str = Field(examples=["2026-01"])
     kind: str = Field(description="estimated, expert or borrowed", examples=["estimated"])
     kind_text: str = Field(examples=["geschat op de eigen gegevens van de gemeente"])
+    warning: str | None = Field(
+        default=None,
+        description="Dutch text when the model could not do what it was fitted for, e.g. a "
+        "timing-of-events model that fell back to the default model's effects",
+    )

@@ -84,7 +84,14 @@ class ServedModel:
             "version": self.version,
             "kind": self.kind,
             "kind_text": KIND_TEXT.get(self.kind, self.kind),
+            "warning": model_warning(self.model),
         }
+
+
+def model_warning(model: HazardModel) -> str | None:
+    """The model's own warning for a person (a fallback it made), if any."""
+    fallback = model.metadata.get("fallback")
+    return str(fallback["text"]) if isinstance(fallback, dict) and fallback.get("text") else None
 
 
 def _text(value: Any) -> str | None:

@@ -11,7 +11,15 @@ import pandas as pd
 
 from rendement.errors import RendementError
 
-Selection = Literal["observed", "unobserved"]
+Selection = Literal["observed", "unobserved", "creaming", "hardest_first"]
+Reentry = Literal["same", "rarer", "never"]
+Types = Literal["three", "two", "lognormal", "gamma"]
+EntryTiming = Literal["common", "by_instrument"]
+
+SELECTIONS = ("observed", "unobserved", "creaming", "hardest_first")
+REENTRIES = ("same", "rarer", "never")
+TYPES = ("three", "two", "lognormal", "gamma")
+ENTRY_TIMINGS = ("common", "by_instrument")
 
 
 class SimulationConfigError(RendementError):
@@ -32,8 +40,28 @@ class SimulationConfig:
       mass points); ``False`` gives one mass point at 0, so the model without
       frailty is exactly right;
     * ``selection`` - ``"observed"``: entry into re-integration trajectories depends
-      on observed characteristics and elapsed duration only; ``"unobserved"``:
-      also on the same unobserved type as outflow (the timing-of-events case);
+      on observed characteristics and elapsed duration only; ``"unobserved"`` (or
+      its synonym ``"creaming"``): also on the same unobserved type as outflow,
+      clients with better prospects enter more often (the timing-of-events case);
+      ``"hardest_first"``: the same, but clients with worse prospects enter more often;
+    * ``reentry`` - after a trajectory in the same spell, a client is at risk of
+      another one ``"same"`` as before a first one, ``"rarer"`` (entry hazard times
+      about 0.2) or ``"never"`` (at most one trajectory per spell);
+    * ``types`` - the distribution of the unobserved term: ``"three"`` mass points,
+      ``"two"``, or continuous ``"lognormal"`` (normal location) / ``"gamma"`` frailty;
+    * ``entry_timing`` - ``"common"``: the trajectory chosen at entry depends a little
+      on elapsed duration; ``"by_instrument"``: strongly (some instruments early in
+      the spell, others late);
+    * ``district_effects`` - local labour markets: the outflow hazard (and how many
+      trajectories are given) differ by district, which the default specification
+      does not name (an omitted, persistent characteristic);
+    * ``calendar_shock`` - a recession: outflow 40% lower during two years, five to
+      seven years before ``as_of`` (no calendar terms in the default specification);
+    * ``smooth_baseline`` - the true baseline changes every month (smooth in log
+      duration) instead of being constant on the specification's pieces;
+    * ``choice_on_type`` - the expensive trajectories (werkstage,
+      loonkostensubsidie) go more often to the slow types (instrument choice on
+      unobservables; needs ``selection`` other than ``"observed"``);
     * ``years`` - length of the history: first inflows are spread over the
       ``years`` years before ``as_of``. Long-term clients stay for many years, so
       the caseload needs about 20 years to come near its steady state (with 15 it
@@ -55,6 +83,13 @@ class SimulationConfig:
     baseline_shift: float = 0.0
     parameter_overrides: Mapping[str, float] = field(default_factory=dict)
     instruments: bool = True
+    reentry: Reentry = "same"
+    types: Types = "three"
+    entry_timing: EntryTiming = "common"
+    district_effects: bool = False
+    calendar_shock: bool = False
+    smooth_baseline: bool = False
+    choice_on_type: bool = False
 
     def __post_init__(self) -> None:
         try:
@@ -68,14 +103,25 @@ class SimulationConfig:
             raise SimulationConfigError(f"clients must be at least 1, got {self.clients}")
         if not 1 <= int(self.years) <= 40:
             raise SimulationConfigError(f"years must be between 1 and 40, got {self.years}")
-        if self.selection not in ("observed", "unobserved"):
-            raise SimulationConfigError(
-                f"selection must be 'observed' or 'unobserved', got {self.selection!r}"
-            )
+        for name, allowed in (
+            ("selection", SELECTIONS),
+            ("reentry", REENTRIES),
+            ("types", TYPES),
+            ("entry_timing", ENTRY_TIMINGS),
+        ):
+            if getattr(self, name) not in allowed:
+                raise SimulationConfigError(
+                    f"{name} must be one of {', '.join(allowed)}; got {getattr(self, name)!r}"
+                )
         overrides = tuple(
             sorted((str(k), float(v)) for k, v in dict(self.parameter_overrides).items())
         )
         object.__setattr__(self, "parameter_overrides", _FrozenMapping(overrides))
+
+    @property
+    def selection_on_type(self) -> float:
+        """+1 creaming, -1 hardest first, 0 selection on observed characteristics only."""
+        return {"observed": 0.0, "hardest_first": -1.0}.get(self.selection, 1.0)
 
     @property
     def as_of_date(self) -> dt.date:

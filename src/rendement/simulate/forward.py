@@ -37,7 +37,7 @@ def simulate_remaining(
     n = len(state.months)
     kinds = state.type if types is None else np.asarray(types)
     code, first, last = without_path(state)
-    location = process.locations[kinds]
+    location = state.location if types is None else process.locations[kinds]
     out = np.full((runs, n), horizon + 1, dtype=np.int64)
     alive = np.ones((runs, n), dtype=bool)
     for t in range(horizon):

@@ -32,8 +32,10 @@ import numpy as np
 import pandas as pd
 
 from rendement.model import HazardModel, Heterogeneity
+from rendement.simulate import regimes
 from rendement.simulate.catalogue import REINTEGRATION, catalogue, codes
 from rendement.simulate.config import SimulationConfig, SimulationConfigError
+from rendement.simulate.regimes import TypeLaw, type_law
 from rendement.spec import ModelSpec
 
 #: Baseline log-hazard of outflow per duration piece (reference client, type at location 0).
@@ -216,6 +218,12 @@ class TrueProcess:
     return_chance: tuple[tuple[int, float], ...]
     end_reasons: dict[str, float]
     instruments_on: bool
+    law: TypeLaw
+    reentry_shift: float | None = 0.0  # entry shift after a first trajectory; None: never
+    district_outflow: dict[str, float] | None = None
+    district_entry: dict[str, float] | None = None
+    calendar_shock: bool = False
+    choice_on_type: np.ndarray | None = None  # (R,) choice score per unit of -v_outflow
 
     @property
     def heterogeneity(self) -> Heterogeneity:
@@ -245,11 +253,14 @@ class TrueProcess:
 
 
 def true_process(config: SimulationConfig) -> TrueProcess:
-    """The true model and selection rules for ``config`` (shift and overrides applied)."""
+    """The true model and selection rules for ``config`` (shift, overrides and regime applied)."""
     all_codes = codes()
     spec = ModelSpec(meter=REINTEGRATION, instruments=all_codes)
-    values = dict.fromkeys(spec.terms(), 0.0)
     baseline = BASELINE if config.heterogeneity else one_type_baseline(spec)
+    entry_baseline = {t: ENTRY_EFFECTS[t] for t in spec.baseline_terms()}
+    if config.smooth_baseline:
+        spec, baseline, entry_baseline = _smooth(spec, baseline, entry_baseline)
+    values = dict.fromkeys(spec.terms(), 0.0)
     values.update({k: v + config.baseline_shift for k, v in baseline.items()})
     values.update(CLIENT_EFFECTS)
     modifier = spec.effect_modifiers[0]
@@ -265,20 +276,35 @@ def true_process(config: SimulationConfig) -> TrueProcess:
     values.update(config.parameter_overrides)
     params = pd.Series(values, dtype=float).reindex(spec.terms())
 
-    unobserved = config.selection == "unobserved"
+    selection = config.selection_on_type
     if config.heterogeneity:
-        het = Heterogeneity(
-            OUTFLOW_LOCATIONS, TYPE_PROBABILITIES, ENTRY_LOCATIONS if unobserved else ()
+        law = type_law(
+            config.types, selection, (OUTFLOW_LOCATIONS, TYPE_PROBABILITIES, ENTRY_LOCATIONS)
         )
     else:
-        het = Heterogeneity((0.0,), (1.0,), (0.0,) if unobserved else ())
-    entry_locations = np.asarray(het.entry_locations or (0.0,) * len(het.locations), dtype=float)
+        law = TypeLaw(np.zeros(1), np.zeros(1), np.ones(1))
+    het = Heterogeneity(
+        tuple(float(x) for x in law.locations),
+        tuple(float(x) for x in law.weights),
+        tuple(float(x) for x in law.entry_locations) if selection else (),
+        {"same": "all", "rarer": "separate", "never": "first"}[config.reentry],
+    )
 
     entry_terms = spec.baseline_terms() + spec.client_terms()
     entry = pd.Series(dict.fromkeys(entry_terms, 0.0), dtype=float)
-    entry.update(pd.Series(ENTRY_EFFECTS, dtype=float))
+    entry.update(pd.Series(entry_baseline, dtype=float))
+    entry.update(pd.Series({k: v for k, v in ENTRY_EFFECTS.items() if "[" in k}, dtype=float))
+    if config.reentry == "rarer":
+        entry["reentry"] = regimes.REENTRY_RARER
 
     choice = pd.DataFrame.from_dict(CHOICE, orient="index").fillna(0.0)
+    if config.entry_timing == "by_instrument":
+        for code, (short, long) in regimes.TIMING_BY_INSTRUMENT.items():
+            choice.loc[code, "duration:1-12"] += short
+            choice.loc[code, "duration:25+"] += long
+    choice_on_type = None
+    if config.choice_on_type:
+        choice_on_type = np.array([regimes.CHOICE_ON_TYPE.get(c, 0.0) for c in choice.index])
     model = HazardModel(
         spec=spec,
         params=params,
@@ -296,10 +322,11 @@ def true_process(config: SimulationConfig) -> TrueProcess:
             "selection": config.selection,
         },
     )
+    reentry = {"same": 0.0, "rarer": regimes.REENTRY_RARER, "never": None}[config.reentry]
     return TrueProcess(
         model=model,
         entry_params=entry,
-        entry_locations=entry_locations,
+        entry_locations=law.entry_locations,
         choice=choice,
         werk_direct=pd.Series(WERK_DIRECT, dtype=float),
         home_visit=pd.Series(HOME_VISIT, dtype=float),
@@ -307,4 +334,29 @@ def true_process(config: SimulationConfig) -> TrueProcess:
         return_chance=RETURN_CHANCE,
         end_reasons=dict(END_REASONS),
         instruments_on=bool(config.instruments),
+        law=law,
+        reentry_shift=reentry,
+        district_outflow=dict(regimes.DISTRICT_OUTFLOW) if config.district_effects else None,
+        district_entry=dict(regimes.DISTRICT_ENTRY) if config.district_effects else None,
+        calendar_shock=bool(config.calendar_shock),
+        choice_on_type=choice_on_type,
     )
+
+
+#: Last month with a baseline piece of its own in the smooth-baseline regime.
+SMOOTH_MONTHS = 240
+
+
+def _smooth(
+    spec: ModelSpec, baseline: dict[str, float], entry: dict[str, float]
+) -> tuple[ModelSpec, dict[str, float], dict[str, float]]:
+    """A specification with one baseline piece per month, levels on a smooth curve through
+    the pieces of ``baseline`` and ``entry`` (``smooth_baseline``)."""
+    months = np.arange(1, SMOOTH_MONTHS + 2)
+    fine = replace(spec, baseline_cuts=tuple(int(m) for m in months))
+    out = []
+    for values in (baseline, entry):
+        levels = np.array([values[t] for t in spec.baseline_terms()])
+        curve = regimes.smooth_curve(months, levels, spec.baseline_cuts)
+        out.append({t: float(v) for t, v in zip(fine.baseline_terms(), curve, strict=True)})
+    return fine, out[0], out[1]

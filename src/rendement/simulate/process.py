@@ -32,6 +32,7 @@ from rendement.simulate.catalogue import HOME_VISIT, WERK_DIRECT
 from rendement.simulate.config import SimulationConfig
 from rendement.simulate.parameters import TrueProcess
 from rendement.simulate.population import client_base, first_inflow
+from rendement.simulate.regimes import SHOCK_EFFECT, SHOCK_WINDOW
 from rendement.simulate.states import CaseloadState
 from rendement.simulate.terms import BandTerms, entry_baseline, log_stay, month_eta
 from rendement.survival import hazard_from_eta
@@ -99,6 +100,8 @@ class _Clients:
         self.start_month = np.zeros(n, dtype=np.int64)
         self.months_at_as_of = np.zeros(n, dtype=np.int64)  # d at the extraction date
         self.type = np.zeros(n, dtype=np.int64)
+        self.v_outflow = np.zeros(n)
+        self.v_entry = np.zeros(n)
         self.client_eta = np.zeros(n)
         self.lock_in = np.zeros((n, n_codes))
         self.after_effects = np.zeros((n, n_codes))
@@ -136,6 +139,7 @@ class _Run:
         self.reasons = list(process.end_reasons)
         self.instruments_on = process.instruments_on
         self.choice_duration = _choice_duration_columns(process)
+        self.shock = _shock_window(self.last) if process.calendar_shock else None
 
         n = int(config.clients)
         self.first_step, self.first_day = first_inflow(n, self.first, self.as_of, self.rng)
@@ -204,7 +208,7 @@ class _Run:
         st, rng, process = self.state, self.rng, self.process
         n_new = len(who)
         terms = self.band_terms.at_inflow(who, t, day)
-        types = rng.choice(len(self.locations), size=n_new, p=process.probabilities)
+        types, v_outflow, v_entry = process.law.draw(rng, n_new)
         d_as_of = months_elapsed(np.full(n_new, t), day, self.as_of)
         partial = np.where(rng.random(n_new) < PARTIAL_SHARE, rng.uniform(0.3, 0.9, n_new), 1.0)
         spell_idx = self.spells.add(
@@ -223,6 +227,8 @@ class _Run:
         st.start_month[who] = t
         st.months_at_as_of[who] = d_as_of
         st.type[who] = types
+        st.v_outflow[who] = v_outflow
+        st.v_entry[who] = v_entry
         st.client_eta[who] = terms.client_eta
         st.lock_in[who] = terms.lock_in
         st.after_effects[who] = terms.after_effects
@@ -285,9 +291,14 @@ class _Run:
         )
         # Entry into a re-integration trajectory for clients without a running instrument.
         risk = st.running[idx] == NO_INSTRUMENT
+        had = st.after[idx][:, self.reint].any(axis=1)  # a trajectory earlier in the spell
+        if process.reentry_shift is None:
+            risk &= ~had
         ridx, kr = idx[risk], k[risk]
         eta = entry_baseline(process, kr) + st.entry_eta[ridx]
-        chance = hazard_from_eta(eta + self.entry_locations[st.type[ridx]])
+        if process.reentry_shift:
+            eta = eta + np.where(had[risk], process.reentry_shift, 0.0)
+        chance = hazard_from_eta(eta + st.v_entry[ridx])
         enters = rng.random(len(ridx)) < chance
         for j, loc in enumerate(self.entry_locations):
             x = eta + loc
@@ -295,7 +306,25 @@ class _Run:
         eidx, ke = ridx[enters], kr[enters]
         if len(eidx):
             scores = st.choice[eidx] + _duration_scores(self.choice_duration, ke)
-            self.start_instrument(eidx, ke, self.reint[_draw_choice(scores, rng)])
+            on_type = process.choice_on_type
+            if on_type is not None:
+                scores = scores - st.v_outflow[eidx, None] * on_type[None, :]
+            chosen = _draw_choice(scores, rng)
+            if on_type is not None:
+                self.choice_loglik(eidx, scores + st.v_outflow[eidx, None] * on_type, chosen)
+            self.start_instrument(eidx, ke, self.reint[chosen])
+
+    def choice_loglik(self, who: np.ndarray, observed: np.ndarray, chosen: np.ndarray) -> None:
+        """Add log P(choice | type) for every type: the choice depends on the type too."""
+        on_type = self.process.choice_on_type
+        assert on_type is not None
+        st = self.state
+        rows = np.arange(len(who))
+        for j, loc in enumerate(self.locations):
+            sc = observed - loc * on_type[None, :]
+            sc = sc - sc.max(axis=1, keepdims=True)
+            log_p = sc - np.log(np.exp(sc).sum(axis=1, keepdims=True))
+            st.loglik[who, j] += log_p[rows, chosen]
 
     def end_instrument(self, who: np.ndarray, last_month: np.ndarray, *, dropped: bool) -> None:
         st = self.state
@@ -319,9 +348,11 @@ class _Run:
             st.running[idx],
             st.after[idx],
         )
+        if self.shock is not None and self.shock[0] <= t <= self.shock[1]:
+            eta = eta + SHOCK_EFFECT
         for j, loc in enumerate(self.locations):
             st.loglik[idx, j] += log_stay(eta + loc)
-        leaves = rng.random(len(idx)) < hazard_from_eta(eta + self.locations[st.type[idx]])
+        leaves = rng.random(len(idx)) < hazard_from_eta(eta + st.v_outflow[idx])
         who, kl = idx[leaves], k[leaves]
         if len(who) == 0:
             return
@@ -365,6 +396,7 @@ class _Run:
             running=st.running[idx],
             planned_end=np.where(st.running[idx] >= 0, st.run_end[idx], 0),
             loglik=st.loglik[idx],
+            location=st.v_outflow[idx],
         )
         return History(
             clients=self.clients,
@@ -390,6 +422,11 @@ def _return_chance(process: TrueProcess, gap: np.ndarray) -> np.ndarray:
     bounds = np.array([b for b, _ in process.return_chance])
     chances = np.array([c for _, c in process.return_chance])
     return chances[np.minimum(np.searchsorted(bounds, gap, side="left"), len(bounds) - 1)]
+
+
+def _shock_window(last: int) -> tuple[int, int]:
+    """First and last calendar month (index) of the recession of ``calendar_shock``."""
+    return last - SHOCK_WINDOW[0], last - SHOCK_WINDOW[1] - 1
 
 
 def _choice_duration_columns(process: TrueProcess) -> np.ndarray:

@@ -27,7 +27,9 @@ class CaseloadState:
     ``loglik[:, k]``: log-likelihood of the observed history of the spell (survival in
     months ``1..d`` under its actual states, and the entry decisions in months
     ``1..d + 1``) if its type were ``k``. ``running``/``planned_end``: the instrument in
-    its lock-in in month ``d + 1`` (-1: none) and its planned last spell month.
+    its lock-in in month ``d + 1`` (-1: none) and its planned last spell month. With a
+    continuous unobserved term, ``type`` is the nearest point of the integration grid
+    and ``loglik`` is evaluated on that grid.
     """
 
     spell: np.ndarray
@@ -41,6 +43,7 @@ class CaseloadState:
     running: np.ndarray
     planned_end: np.ndarray
     loglik: np.ndarray
+    location: np.ndarray  # the spell's true outflow location (its type's, or a continuous draw)
 
 
 def state_in_month(

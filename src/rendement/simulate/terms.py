@@ -52,11 +52,17 @@ def spell_terms(process: TrueProcess, frame: pd.DataFrame) -> SpellTerms:
 
     entry_client = process.entry_params.reindex(design.columns).fillna(0.0)
     choice_static = process.choice[[c for c in process.choice.columns if c in with_constant]]
+    client_eta = model.client_eta(frame)
+    entry_eta = design.to_numpy() @ entry_client.to_numpy()
+    if process.district_outflow is not None and process.district_entry is not None:
+        district = frame["district"].astype(object)
+        client_eta = client_eta + district.map(process.district_outflow).fillna(0.0).to_numpy()
+        entry_eta = entry_eta + district.map(process.district_entry).fillna(0.0).to_numpy()
     return SpellTerms(
-        client_eta=model.client_eta(frame),
+        client_eta=client_eta,
         after_effects=model.after_effects(design, codes),
         lock_in=model.lock_in_effects(design, codes),
-        entry_eta=design.to_numpy() @ entry_client.to_numpy(),
+        entry_eta=entry_eta,
         choice=with_constant[list(choice_static.columns)].to_numpy() @ choice_static.to_numpy().T,
         werk_direct=1.0 / (1.0 + np.exp(-linear(process.werk_direct))),
         home_visit=np.exp(linear(process.home_visit)),
@@ -132,4 +138,5 @@ def entry_baseline(process: TrueProcess, months: np.ndarray) -> np.ndarray:
 
 def log_stay(eta: np.ndarray) -> np.ndarray:
     """log(1 - h) of the cloglog hazard, accurate for small hazards."""
-    return np.log1p(-hazard_from_eta(eta))
+    with np.errstate(divide="ignore"):  # a hazard of 1 (far out on a continuous type's grid)
+        return np.log1p(-hazard_from_eta(eta))

@@ -124,8 +124,9 @@ def ground_truth(
             "monthly_benefit": monthly_benefit,
         }
     )
-    for k in range(len(locations)):
-        caseload[f"posterior_type_{k}"] = weights[:, k]
+    if process.law.continuous is None:  # a continuous term has a grid, not types, to report
+        for k in range(len(locations)):
+            caseload[f"posterior_type_{k}"] = weights[:, k]
 
     free = np.flatnonzero(state.running < 0)
     sub = _subset(state, free)

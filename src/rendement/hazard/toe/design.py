@@ -46,6 +46,8 @@ from rendement.spec import ModelSpec, client_design
 
 #: Linear-predictor value stored for entry terms without any entry (hazard exp(-30) ~ 0).
 NO_ENTRY = -30.0
+#: Entry term: log hazard ratio of a re-entry against a first entry (``entry_process`` separate).
+REENTRY_TERM = "reentry"
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ class TimingDesign:
     entry_dropped: tuple[tuple[str, str], ...]  # (term, reason) left out of the entry equation
     n_person_months: int
     n_entries: int
+    entry_months: int = 0  # distinct elapsed months in which somebody entered (timing variation)
 
 
 def timing_design(
@@ -121,7 +124,7 @@ def timing_design(
 
     meter = [c for c in meter_codes if c in codes]
     one_off = [c for c in meter if c in set(one_off_codes)]
-    entry, no_entry, dropped, n_entries = _entry_rows(
+    entry, no_entry, dropped, n_entries, entry_months = _entry_rows(
         spec,
         spell,
         month,
@@ -133,6 +136,7 @@ def timing_design(
         meter,
         one_off,
         episode_starts(months, codes),
+        spec.entry_process,
     )
     data = TimingData(outflow, entry, len(used), cluster)
     return TimingDesign(
@@ -143,6 +147,7 @@ def timing_design(
         entry_dropped=tuple(dropped),
         n_person_months=len(month),
         n_entries=n_entries,
+        entry_months=entry_months,
     )
 
 
@@ -154,8 +159,10 @@ def entry_risk(
     meter: np.ndarray,
     one_off_only: bool,
     restart: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per person-month: at risk of entering an instrument of the meter, and entered.
+    process: str = "first",
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per person-month: at risk of entering an instrument of the meter, entered, and
+    whether an instrument of the meter started earlier in the spell (a *re-entry*).
 
     ``in_flags``/``after_flags`` are ``(n, J)`` 0/1 states of all instruments,
     rows sorted by spell and month; ``meter`` marks the meter's columns. An
@@ -164,8 +171,13 @@ def entry_risk(
     ``restart`` (optional ``(n, J)``, from the panel's ``months_in_instrument``)
     says a new episode begins there (a trajectory that follows another of the same
     instrument without a gap). A month is at risk unless the spell is in an
-    instrument other than one of the meter starting that month; with
-    ``one_off_only`` only up to the first start.
+    instrument other than one of the meter starting that month.
+
+    ``process`` (:data:`rendement.spec.ENTRY_PROCESSES`): with ``"first"`` (and
+    always for a meter of one-off actions, whose later starts cannot be seen in
+    the states) a spell is at risk only up to its first start; with ``"separate"``
+    and ``"all"`` after it too (``"separate"`` gives re-entries a level of their own
+    through the third array).
     """
     n = len(month)
     prev = np.zeros(n, dtype=bool)
@@ -186,11 +198,15 @@ def entry_risk(
     event = meter_start.any(axis=1)
     busy = (fin & ~meter_start).any(axis=1)
     at_risk = ~busy | event
-    if one_off_only:
-        first = first_entry_month(spell, month, event, int(spell.max()) + 1 if n else 0)[spell]
-        at_risk &= (first == 0) | (month <= first)
-        event &= month == first
-    return at_risk, event
+    first = first_entry_month(spell, month, event, int(spell.max()) + 1 if n else 0)[spell]
+    # the history before this month already holds a start of the meter (after-flags of the
+    # meter count too: a trajectory that started before the data's first month)
+    earlier = (first > 0) & (month > first)
+    earlier |= (fafter & np.asarray(meter, dtype=bool)[None, :]).any(axis=1) & ~event
+    if one_off_only or process == "first":
+        at_risk &= ~earlier
+        event &= ~earlier
+    return at_risk, event, earlier
 
 
 def episode_starts(months: pd.DataFrame, codes: Sequence[str]) -> np.ndarray | None:
@@ -259,20 +275,23 @@ def _entry_rows(
     meter: list[str],
     one_off: list[str],
     restarts: np.ndarray | None,
-) -> tuple[EquationRows | None, list[str], list[tuple[str, str]], int]:
+    process: str,
+) -> tuple[EquationRows | None, list[str], list[tuple[str, str]], int, int]:
     if not meter:
-        return None, [], [("entry equation", "the meter has no instruments in the data")], 0
+        return None, [], [("entry equation", "the meter has no instruments in the data")], 0, 0
     in_flags = np.column_stack([flags[f"in:{c}"] for c in codes])
     after_flags = np.column_stack([flags[f"after:{c}"] for c in codes])
     is_meter = np.array([c in meter for c in codes])
-    at_risk, event = entry_risk(
-        spell, month, in_flags, after_flags, is_meter, len(one_off) == len(meter)
+    at_risk, event, reentry = entry_risk(
+        spell, month, in_flags, after_flags, is_meter, len(one_off) == len(meter), restarts, process
     )
     n_entries = int(event.sum())
     if n_entries == 0:
-        return None, [], [("entry equation", "nobody entered an instrument of the meter")], 0
+        return None, [], [("entry equation", "nobody entered an instrument of the meter")], 0, 0
+    entry_months = len(np.unique(month[event]))
     r = np.flatnonzero(at_risk)
-    keys = np.column_stack([piece[r], year_idx[r], event[r]])
+    separate = process == "separate" and bool(reentry[r].any())
+    keys = np.column_stack([piece[r], year_idx[r], event[r], reentry[r] if separate else event[r]])
     grp = collapse_runs(spell[r], keys)
     f, ev, st = group_rows(grp, event[r])
     rs = spell[r][f]
@@ -282,12 +301,15 @@ def _entry_rows(
         sp.csr_matrix(cvals[rs]),
     ]
     names = spec.baseline_terms() + list(cdesign.columns)
+    if separate:
+        blocks.append(sp.csr_matrix(reentry[r][f].astype(np.float64)[:, None]))
+        names.append(REENTRY_TERM)
     if spec.calendar:
         blocks.append(_one_hot(year_idx[r][f], len(spec.calendar_years))[:, 1:])
         names += spec.calendar_terms()
     exog = sp.csr_matrix(sp.hstack(blocks, format="csr"))
     rows = EquationRows(exog, tuple(names), ev, st, rs)
-    return (*_identify_entry(rows), n_entries)
+    return (*_identify_entry(rows), n_entries, entry_months)
 
 
 def _identify_entry(rows: EquationRows) -> tuple[EquationRows, list[str], list[tuple[str, str]]]:

@@ -23,7 +23,7 @@ from threadpoolctl import threadpool_limits
 from rendement.hazard.design import PanelLike
 from rendement.hazard.estimate import fit_hazard
 from rendement.hazard.results import HazardResults
-from rendement.hazard.toe.design import timing_design
+from rendement.hazard.toe.design import TimingDesign, timing_design
 from rendement.hazard.toe.inference import Covariance, covariance, information_problems
 from rendement.hazard.toe.likelihood import MixtureLikelihood, MixtureParams
 from rendement.hazard.toe.npmle import (
@@ -40,6 +40,13 @@ from rendement.spec import ModelSpec
 
 class MixtureIdentificationWarning(HazardWarning):
     """The mixing distribution (or part of the timing-of-events model) is not identified."""
+
+
+#: Fewer entries into an instrument of the meter than this cannot separate selection from
+#: effect: the entry equation and the mass points rest on the entries and their timing.
+MIN_ENTRIES = 100
+#: Entries spread over fewer distinct elapsed months than this carry no timing variation.
+MIN_ENTRY_MONTHS = 4
 
 
 def fit_timing_of_events(
@@ -128,11 +135,13 @@ def fit_timing_of_events(
 
     unpacked = lik.unpack(best.maximum.theta)
     diagnostics = _diagnostics(path, design.data.entry is not None, best, cov, unpacked, lik)
+    diagnostics = _data_problems(design) + diagnostics
     identified = not any(d.startswith("NOT IDENTIFIED") for d in diagnostics)
     if not identified:
         warnings.warn(
             "the timing-of-events mixture is not identified on these data: "
-            + "; ".join(d for d in diagnostics if d.startswith("NOT IDENTIFIED")),
+            + "; ".join(d for d in diagnostics if d.startswith("NOT IDENTIFIED"))
+            + ". The model scores with the default model's effects (to_model falls back).",
             MixtureIdentificationWarning,
             stacklevel=2,
         )
@@ -204,6 +213,24 @@ def fit_timing_of_events(
         },
         selection_test=_selection_test(lik, best.maximum.theta, cov.clustered),
     )
+
+
+def _data_problems(design: TimingDesign) -> list[str]:
+    """Data that cannot separate selection from effect, in words (``NOT IDENTIFIED: ...``)."""
+    out = []
+    if 0 < design.n_entries < MIN_ENTRIES:
+        out.append(
+            f"NOT IDENTIFIED: only {design.n_entries} entries into an instrument of the meter; "
+            f"at least {MIN_ENTRIES} are needed to tell who gets an instrument (selection) "
+            "from what it does (effect)"
+        )
+    if design.n_entries and design.entry_months < MIN_ENTRY_MONTHS:
+        out.append(
+            f"NOT IDENTIFIED: every entry falls in {design.entry_months} distinct month(s) on "
+            "benefit; without variation in the timing of entry, selection and effect cannot "
+            "be told apart"
+        )
+    return out
 
 
 def _diagnostics(

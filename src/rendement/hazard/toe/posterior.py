@@ -10,7 +10,9 @@ first started or that none did) is::
     w_k  proportional to  p_k * prod_{m <= d} (1 - h_o,k(m))
                               * prod_{entry months at risk} f_e,k(m)
 
-with ``f_e = h_e`` in the month of the first start and ``1 - h_e`` before it.
+with ``f_e = h_e`` in the month of the first start and ``1 - h_e`` before it
+(and, with the model's ``entry_process`` ``separate`` or ``all``, the months after it
+too: the same rule as the entry equation of the fit, :func:`.design.entry_risk`).
 Heterogeneity is spell-level, so earlier spells of the client say nothing about
 the current type. The entry factor only counts when the model has entry
 locations (a timing-of-events model); it cancels otherwise.
@@ -24,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -32,7 +35,7 @@ from scipy.special import logsumexp
 from rendement.contract.folder import DataFolder
 from rendement.errors import ModelMismatchError
 from rendement.hazard.design import PanelLike
-from rendement.hazard.toe.design import entry_risk, episode_starts
+from rendement.hazard.toe.design import REENTRY_TERM, entry_risk, episode_starts
 from rendement.model import HazardModel
 
 
@@ -53,21 +56,39 @@ def posterior_type_weights(
     gives one column of ones.
     """
     frame = _as_frame(clients)
-    n = len(frame)
-    het = model.heterogeneity
-    if het is None:
-        return np.ones((n, 1))
-    log_p = np.log(np.clip(np.asarray(het.probabilities, dtype=float), 1e-300, None))
-    K = len(log_p)
-    panel = panel_or_history
-    spells = panel.spells
-    pos = _current_spells(spells, frame)
-    loglik = np.zeros((n, K))
-    has = pos >= 0
-    if has.any():
-        loglik[has] = _history_loglik(model, panel, pos[has], frame.loc[has].reset_index(drop=True))
-    joint = loglik + log_p[None, :]
-    return np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
+    if model.heterogeneity is None:
+        return np.ones((len(frame), 1))
+    return ClientHistories(model, panel_or_history, frame).weights(model)
+
+
+class ClientHistories:
+    """What the clients' current spells show, prepared once, for weighing types under any
+    parameters of the model's form (the estimate or a draw, :mod:`.draws`).
+
+    Clients without months in the panel get the shares at inflow.
+    """
+
+    def __init__(self, model: HazardModel, panel: PanelLike, clients: pd.DataFrame):
+        frame = _as_frame(clients)
+        self.n = len(frame)
+        pos = _current_spells(panel.spells, frame)
+        self.has = pos >= 0
+        self.spells = (
+            SpellHistories(model, panel, pos[self.has], frame.loc[self.has].reset_index(drop=True))
+            if self.has.any()
+            else None
+        )
+
+    def weights(self, model: HazardModel) -> np.ndarray:
+        """``(n, K)`` posterior type weights under ``model``'s parameters."""
+        het = model.heterogeneity
+        assert het is not None
+        log_p = np.log(np.clip(np.asarray(het.probabilities, dtype=float), 1e-300, None))
+        loglik = np.zeros((self.n, len(log_p)))
+        if self.spells is not None:
+            loglik[self.has] = self.spells.loglik(model)
+        joint = loglik + log_p[None, :]
+        return np.exp(joint - logsumexp(joint, axis=1, keepdims=True))
 
 
 def _as_frame(clients: pd.DataFrame | Sequence[str]) -> pd.DataFrame:
@@ -98,58 +119,83 @@ def _current_spells(spells: pd.DataFrame, frame: pd.DataFrame) -> np.ndarray:
     return pos.fillna(-1).to_numpy(dtype=np.int64)
 
 
-def _history_loglik(
-    model: HazardModel, panel: PanelLike, pos: np.ndarray, clients: pd.DataFrame
-) -> np.ndarray:
-    """``(len(pos), K)`` log-likelihood of each spell's history under each type."""
-    limit = _limits(clients)
-    het = model.heterogeneity
-    assert het is not None
-    K = len(het.locations)
-    months = panel.months
-    spells = panel.spells
-    row_of_spell = np.full(len(spells), -1, dtype=np.int64)
-    row_of_spell[pos] = np.arange(len(pos))
-    spell_pos = spells.index.get_indexer(pd.Index(months["spell_idx"].to_numpy()))
-    row = np.where(spell_pos >= 0, row_of_spell[np.maximum(spell_pos, 0)], -1)
-    month_all = months["month"].to_numpy().astype(np.int64)
-    keep = (row >= 0) & (month_all <= limit[np.maximum(row, 0)])
-    sel = months.loc[keep]
-    row = row[keep]
-    month = month_all[keep]
-    out = np.zeros((len(pos), K))
+class SpellHistories:
+    """The current spells' histories, prepared once; their log-likelihood for any parameters.
 
-    codes = list(model.spec.instruments)
-    missing = [
-        c for c in codes if f"in:{c}" not in months.columns or f"after:{c}" not in months.columns
-    ]
-    if missing:
-        raise ModelMismatchError(
-            f"the panel has no state columns for instrument(s) {missing} of the model. "
-            "Fix: build the panel with every instrument of the model's catalogue."
+    Holds what does not depend on the parameters (the months survived with their
+    instrument states, the entry risk set, the client design); :meth:`loglik`
+    evaluates a model with these terms - the estimate, or a parameter draw of it
+    (:mod:`rendement.hazard.toe.draws`) - so that intervals can vary the mixture
+    with the weights it implies.
+    """
+
+    def __init__(
+        self, model: HazardModel, panel: PanelLike, pos: np.ndarray, clients: pd.DataFrame
+    ):
+        limit = _limits(clients)
+        self.n = len(pos)
+        months = panel.months
+        spells = panel.spells
+        row_of_spell = np.full(len(spells), -1, dtype=np.int64)
+        row_of_spell[pos] = np.arange(len(pos))
+        spell_pos = spells.index.get_indexer(pd.Index(months["spell_idx"].to_numpy()))
+        row = np.where(spell_pos >= 0, row_of_spell[np.maximum(spell_pos, 0)], -1)
+        month_all = months["month"].to_numpy().astype(np.int64)
+        keep = (row >= 0) & (month_all <= limit[np.maximum(row, 0)])
+        sel = months.loc[keep]
+        self.row = row[keep]
+        self.month = month_all[keep]
+        self.codes = codes = list(model.spec.instruments)
+        missing = [
+            c
+            for c in codes
+            if f"in:{c}" not in months.columns or f"after:{c}" not in months.columns
+        ]
+        if missing:
+            raise ModelMismatchError(
+                f"the panel has no state columns for instrument(s) {missing} of the model. "
+                "Fix: build the panel with every instrument of the model's catalogue."
+            )
+        frame = spells.iloc[pos]
+        self.design = model.client_design(frame)
+        self.years = (
+            pd.DatetimeIndex(sel["calendar_month"]).year.to_numpy() if model.spec.calendar else None
         )
-    frame = spells.iloc[pos]
-    design = model.client_design(frame)
-    years = pd.DatetimeIndex(sel["calendar_month"]).year.to_numpy() if model.spec.calendar else None
-
-    eta = (
-        model.baseline_eta(month) + (design.to_numpy() @ _coefs(model.params, design.columns))[row]
-    )
-    after = model.after_effects(design, codes) if codes else np.zeros((len(pos), 0))
-    for j, c in enumerate(codes):
-        eta = eta + sel[f"in:{c}"].to_numpy() * model.coef(f"in:{c}")
-        eta = eta + sel[f"after:{c}"].to_numpy() * after[row, j]
-    if years is not None:
-        eta = eta + model.calendar_eta(years)
-    out += _equation_loglik(
-        eta, sel["outflow"].to_numpy(), row, np.asarray(het.locations, float), len(pos)
-    )
-
-    if het.entry_locations and model.entry_params is not None:
-        out += _entry_loglik(
-            model, sel, row, month, design, _next_month(clients, frame, codes), len(pos)
+        self.in_flags = (
+            np.column_stack([sel[f"in:{c}"].to_numpy() for c in codes]) if codes else None
         )
-    return out
+        self.after_flags = (
+            np.column_stack([sel[f"after:{c}"].to_numpy() for c in codes]) if codes else None
+        )
+        self.outflow = sel["outflow"].to_numpy()
+        self.entry = None
+        het = model.heterogeneity
+        if het is not None and het.entry_locations and model.entry_params is not None:
+            self.entry = _entry_months(
+                model, sel, self.row, self.month, _next_month(clients, frame, codes)
+            )
+
+    def loglik(self, model: HazardModel) -> np.ndarray:
+        """``(n, K)``: log-likelihood of every history under each type of ``model``."""
+        het = model.heterogeneity
+        assert het is not None
+        codes, row = self.codes, self.row
+        design = self.design
+        eta = (
+            model.baseline_eta(self.month)
+            + (design.to_numpy() @ _coefs(model.params, design.columns))[row]
+        )
+        if codes:
+            assert self.in_flags is not None and self.after_flags is not None
+            after = model.after_effects(design, codes)
+            lock = np.array([model.coef(f"in:{c}") for c in codes])
+            eta = eta + self.in_flags @ lock + (self.after_flags * after[row]).sum(axis=1)
+        if self.years is not None:
+            eta = eta + model.calendar_eta(self.years)
+        out = _equation_loglik(eta, self.outflow, row, np.asarray(het.locations, float), self.n)
+        if self.entry is not None and het.entry_locations and model.entry_params is not None:
+            out += self.entry.loglik(model, design, np.asarray(het.entry_locations, float), self.n)
+        return out
 
 
 def _next_month(
@@ -168,16 +214,39 @@ def _next_month(
     return out
 
 
-def _entry_loglik(
+@dataclass(frozen=True)
+class _EntryMonths:
+    """The months at risk of entering an instrument of the meter, and the entries."""
+
+    row: np.ndarray
+    month: np.ndarray
+    event: np.ndarray
+    reentry: np.ndarray
+    years: np.ndarray | None
+
+    def loglik(
+        self, model: HazardModel, design: pd.DataFrame, locations: np.ndarray, n: int
+    ) -> np.ndarray:
+        ep = model.entry_params
+        assert ep is not None
+        base_vals = np.array([float(ep.get(t, 0.0)) for t in model.spec.baseline_terms()])
+        eta_e = base_vals[model.spec.baseline_piece(self.month)]
+        eta_e = eta_e + (design.to_numpy() @ _coefs(ep, design.columns))[self.row]
+        eta_e = eta_e + float(ep.get(REENTRY_TERM, 0.0)) * self.reentry
+        if self.years is not None and model.spec.calendar_terms():
+            cal = np.array([0.0] + [float(ep.get(t, 0.0)) for t in model.spec.calendar_terms()])
+            eta_e = eta_e + cal[model.spec.calendar_index(self.years)]
+        return _equation_loglik(eta_e, self.event.astype(np.int8), self.row, locations, n)
+
+
+def _entry_months(
     model: HazardModel,
     sel: pd.DataFrame,
     row: np.ndarray,
     month: np.ndarray,
-    design: pd.DataFrame,
     frame_next: pd.DataFrame | None,
-    n: int,
-) -> np.ndarray:
-    """Entry part of the history log-likelihood (months ``1..d``, and ``d + 1`` when known)."""
+) -> _EntryMonths | None:
+    """Entry part of the history (months ``1..d``, and ``d + 1`` when known)."""
     het = model.heterogeneity
     assert het is not None and model.entry_params is not None
     codes = list(model.spec.instruments)
@@ -185,9 +254,8 @@ def _entry_loglik(
     meter = [
         c for c in cat.loc[cat["meter"] == model.spec.meter, "instrument"].astype(str) if c in codes
     ]
-    K = len(het.entry_locations)
     if not meter:
-        return np.zeros((n, K))
+        return None
     one_off = set(cat.loc[cat["duration_months"].astype(int) == 0, "instrument"].astype(str))
     in_flags = np.column_stack([sel[f"in:{c}"].to_numpy() for c in codes])
     restarts = episode_starts(sel, codes)
@@ -218,22 +286,22 @@ def _entry_loglik(
     if years is not None:
         years = years[order]
     is_meter = np.array([c in meter for c in codes])
-    at_risk, event = entry_risk(
-        row, month, in_flags, after_flags, is_meter, all(c in one_off for c in meter), restarts
+    at_risk, event, reentry = entry_risk(
+        row,
+        month,
+        in_flags,
+        after_flags,
+        is_meter,
+        all(c in one_off for c in meter),
+        restarts,
+        het.entry_process,
     )
-    ep = model.entry_params
-    base_vals = np.array([float(ep.get(t, 0.0)) for t in model.spec.baseline_terms()])
-    eta_e = base_vals[model.spec.baseline_piece(month)]
-    eta_e = eta_e + (design.to_numpy() @ _coefs(ep, design.columns))[row]
-    if years is not None and model.spec.calendar_terms():
-        cal = np.array([0.0] + [float(ep.get(t, 0.0)) for t in model.spec.calendar_terms()])
-        eta_e = eta_e + cal[model.spec.calendar_index(years)]
-    return _equation_loglik(
-        eta_e[at_risk],
-        event[at_risk].astype(np.int8),
+    return _EntryMonths(
         row[at_risk],
-        np.asarray(het.entry_locations, float),
-        n,
+        month[at_risk],
+        event[at_risk],
+        reentry[at_risk].astype(np.float64),
+        None if years is None else years[at_risk],
     )
 
 

@@ -228,6 +228,7 @@ class TimingOfEventsResults:
             tuple(float(x) for x in mp["v_outflow"]),
             tuple(float(x) for x in mp["probability"]),
             tuple(float(x) for x in mp["v_entry"]) if self.has_entry else (),
+            self.spec.entry_process if self.spec is not None else "first",
         )
 
     def to_model(
@@ -266,7 +267,14 @@ class TimingOfEventsResults:
             "n_clusters": int(self.n_clusters),
             "entry_equation": {
                 "instruments": list(self.meter_codes),
-                "at_risk": "from month 1 up to the first start of any instrument of the meter in the spell",
+                "at_risk": {
+                    "first": "from month 1 up to the first start of any instrument of the meter "
+                    "in the spell",
+                    "separate": "every month not in an instrument; re-entries after a first "
+                    "start with a level of their own (term reentry)",
+                    "all": "every month not in an instrument, re-entries at the same hazard",
+                }[self.spec.entry_process],
+                "entry_process": self.spec.entry_process,
                 "terms_without_entry": list(self.entry_no_entry),
                 "no_entry_value": NO_ENTRY,
             },
@@ -291,10 +299,17 @@ class TimingOfEventsResults:
             "terms": mix,
             "estimate": [float(x) for x in self.all_params[mix]],
             "covariance": self.all_cov.loc[mix, mix].to_numpy().tolist(),
+            # every estimated parameter, for interval draws that vary the mixture too
+            "joint": {
+                "terms": [str(t) for t in self.all_params.index],
+                "covariance": self.all_cov.to_numpy().tolist(),
+            },
         }
         facts["selection_test"] = self.selection_test
         facts = _json_safe(facts)
         facts.update(metadata or {})
+        if not self.identified and self.default is not None:
+            return self._fallback(kind, facts)
         return HazardModel(
             spec=self.spec,
             params=self.params.copy(),
@@ -303,6 +318,32 @@ class TimingOfEventsResults:
             kind=kind,
             heterogeneity=self.heterogeneity(),
             entry_params=entry if self.has_entry else None,
+            metadata=facts,
+        )
+
+    def _fallback(self, kind: ModelKind, facts: dict[str, Any]) -> HazardModel:
+        """The default model's effects, saying why: the data cannot separate selection from
+        effect, so the mixture's effects would be a guess (never used silently)."""
+        assert self.default is not None
+        reasons = [d.removeprefix("NOT IDENTIFIED: ") for d in self.diagnostics]
+        reasons = [r for r, d in zip(reasons, self.diagnostics, strict=True) if d != r]
+        facts["fallback"] = {
+            "model": "default",
+            "reason": "; ".join(reasons),
+            "text": "het model met selectie op onwaargenomen kenmerken (timing-of-events) kon "
+            "op deze gegevens selectie en effect niet scheiden; dit advies gebruikt de "
+            "effecten van het standaardmodel, die vertekend kunnen zijn door wie een traject "
+            "krijgt.",
+        }
+        model = self.default.to_model(kind=kind)
+        return HazardModel(
+            spec=model.spec,
+            params=model.params,
+            cov=model.cov,
+            instruments=model.instruments,
+            kind=kind,
+            heterogeneity=None,
+            entry_params=None,
             metadata=facts,
         )
 

@@ -1,0 +1,113 @@
+"""Parameter draws of a timing-of-events model that vary the mixture too.
+
+The intervals of months saved and net return come from scoring parameter
+draws (:mod:`rendement.intervals`). For a timing-of-events model the mass
+points, their probabilities and the entry equation are estimated jointly with
+the outflow coefficients, and strongly correlated with them (a lower baseline
+and a faster type explain the same outflow). A draw therefore takes the whole
+parameter vector from ``N(theta, V)`` with the joint clustered covariance that
+the fit stores (``metadata["mixture_parameters"]["joint"]``), and each draw
+weighs the types again by its own posterior given the client's history
+(:class:`rendement.hazard.toe.posterior.ClientHistories`).
+
+Models without the joint covariance (fitted before it was stored, expert or
+borrowed models) have no mixture draws: their intervals hold the mixture fixed
+and say so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from rendement.model import HazardModel, Heterogeneity
+
+
+def joint_covariance(model: HazardModel) -> tuple[list[str], np.ndarray] | None:
+    """``(terms, covariance)`` of every estimated parameter, when the model stores it."""
+    mix: Any = model.metadata.get("mixture_parameters")
+    if not isinstance(mix, dict) or not isinstance(mix.get("joint"), dict):
+        return None
+    joint = mix["joint"]
+    terms = [str(t) for t in joint["terms"]]
+    cov = np.asarray(joint["covariance"], dtype=float)
+    if cov.shape != (len(terms), len(terms)) or not np.isfinite(cov).all():
+        return None
+    return terms, cov
+
+
+def draw_models(model: HazardModel, n_draws: int, seed: int) -> list[HazardModel] | None:
+    """``n_draws`` models whose coefficients, entry equation and mass points are drawn jointly
+    from ``N(estimate, joint covariance)`` (seeded); ``None`` without a joint covariance."""
+    het = model.heterogeneity
+    found = joint_covariance(model)
+    if het is None or found is None or len(het.locations) < 2:
+        return None
+    terms, cov = found
+    estimate = _estimate(model, terms)
+    cov = (cov + cov.T) / 2.0
+    try:
+        root = np.linalg.cholesky(cov)
+    except np.linalg.LinAlgError:
+        vals, vecs = np.linalg.eigh(cov)
+        root = vecs * np.sqrt(np.clip(vals, 0.0, None))[None, :]
+    rng = np.random.default_rng(seed)
+    draws = estimate[None, :] + rng.standard_normal((n_draws, len(terms))) @ root.T
+    return [_model_at(model, terms, draws[r]) for r in range(n_draws)]
+
+
+def _estimate(model: HazardModel, terms: list[str]) -> np.ndarray:
+    het = model.heterogeneity
+    assert het is not None
+    ep = model.entry_params if model.entry_params is not None else pd.Series(dtype=float)
+    logits = np.log(np.clip(np.asarray(het.probabilities, dtype=float), 1e-300, None))
+    logits = logits - logits[0]
+    values = []
+    for t in terms:
+        if t.startswith("mixture:"):
+            name, k = t.removeprefix("mixture:").rstrip("]").split("[")
+            i = int(k) - 1
+            source = {
+                "v_outflow": het.locations,
+                "v_entry": het.entry_locations,
+                "logit": tuple(logits),
+            }[name]
+            values.append(float(source[i]))
+        elif t.startswith("entry:"):
+            values.append(float(ep[t.removeprefix("entry:")]))
+        else:
+            values.append(float(model.params[t]))
+    return np.asarray(values)
+
+
+def _model_at(model: HazardModel, terms: list[str], theta: np.ndarray) -> HazardModel:
+    """``model`` with the parameters ``theta`` (named ``terms``) put in."""
+    het = model.heterogeneity
+    assert het is not None
+    K = len(het.locations)
+    v_o = np.zeros(K)
+    v_e = np.zeros(K) if het.entry_locations else np.zeros(0)
+    logits = np.zeros(K)
+    params = model.params.copy()
+    entry = model.entry_params.copy() if model.entry_params is not None else None
+    for t, value in zip(terms, theta, strict=True):
+        if t.startswith("mixture:"):
+            name, k = t.removeprefix("mixture:").rstrip("]").split("[")
+            {"v_outflow": v_o, "v_entry": v_e, "logit": logits}[name][int(k) - 1] = value
+        elif t.startswith("entry:"):
+            if entry is not None:
+                entry[t.removeprefix("entry:")] = value
+        else:
+            params[t] = value
+    p = np.exp(logits - logits.max())
+    p /= p.sum()
+    drawn = Heterogeneity(
+        tuple(float(x) for x in v_o),
+        tuple(float(x) for x in p),
+        tuple(float(x) for x in v_e),
+        het.entry_process,
+    )
+    return replace(model, params=params, heterogeneity=drawn, entry_params=entry)
