@@ -37,9 +37,7 @@ def _risk(fin, fafter, *, one_off_only=False, restart=None, spell=None, process=
     n = len(fin)
     month = np.arange(1, n + 1)
     spell = np.zeros(n, dtype=np.int64) if spell is None else spell
-    at_risk, event, _ = entry_risk(
-        spell, month, fin, fafter, METER, one_off_only, restart, process
-    )
+    at_risk, event, _ = entry_risk(spell, month, fin, fafter, METER, one_off_only, restart, process)
     return [int(m) for m in month[at_risk]], [int(m) for m in month[event]]
 
 

@@ -299,9 +299,12 @@ def true_process(config: SimulationConfig) -> TrueProcess:
 
     choice = pd.DataFrame.from_dict(CHOICE, orient="index").fillna(0.0)
     if config.entry_timing == "by_instrument":
-        for code, (short, long) in regimes.TIMING_BY_INSTRUMENT.items():
-            choice.loc[code, "duration:1-12"] += short
-            choice.loc[code, "duration:25+"] += long
+        shifts = pd.DataFrame.from_dict(
+            regimes.TIMING_BY_INSTRUMENT, orient="index", columns=["duration:1-12", "duration:25+"]
+        )
+        choice = choice.add(
+            shifts.reindex(index=choice.index, columns=choice.columns), fill_value=0.0
+        )
     choice_on_type = None
     if config.choice_on_type:
         choice_on_type = np.array([regimes.CHOICE_ON_TYPE.get(c, 0.0) for c in choice.index])

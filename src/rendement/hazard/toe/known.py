@@ -107,9 +107,8 @@ def _months(
     n = len(frame)
     d = pd.to_numeric(frame["months_on_benefit"]).to_numpy(dtype=np.int64)
     cat = model.instruments.set_index(model.instruments["instrument"].astype(str))
-    duration = np.array(
-        [int(cat.loc[c, "duration_months"]) if c in cat.index else 0 for c in codes] + [0]
-    )
+    months_of = pd.to_numeric(cat["duration_months"]).astype(int)
+    duration = np.array([int(months_of.get(c, 0)) for c in codes] + [0], dtype=np.int64)
     remaining = (
         pd.to_numeric(frame["remaining_in_months"], errors="coerce").to_numpy(dtype=float)
         if "remaining_in_months" in frame.columns
