@@ -70,11 +70,13 @@ EXPERIENCE_LABELS = ("0", "1-2", "3-9", "10+")
 
 
 #: How the timing-of-events model treats entry into an instrument of the meter:
-#: ``first`` - only the first entry of a spell (months after it are not at risk; later
-#: trajectories are part of the history, not of the entry equation): the default, right
-#: whether or not clients get a second trajectory; ``separate`` - re-entries too, with a
-#: hazard of their own level (term ``reentry``); ``all`` - re-entries at the same hazard
-#: as a first entry (right only when caseworkers really re-assign at that rate).
+#: ``separate`` (the default) - first entries and re-entries after a first trajectory in the
+#: spell, re-entries with a level of their own (term ``reentry``) and the same type: nests
+#: the other two (a municipality that never re-assigns gives ``reentry`` a hazard of 0, one
+#: that re-assigns as often a ``reentry`` of 0); ``first`` - only the first entry of a spell
+#: (later trajectories are part of the history, not of the entry equation: right only when
+#: re-assignment does not depend on the unobserved type); ``all`` - re-entries at the same
+#: hazard as a first entry (right only when caseworkers really re-assign at that rate).
 ENTRY_PROCESSES: tuple[str, ...] = ("first", "separate", "all")
 
 
@@ -98,7 +100,7 @@ class ModelSpec:
     calendar_years: tuple[int, ...] = ()
     horizon: int = 60
     group_cutoffs: tuple[float, float] = (0.5, 0.5)
-    entry_process: str = "first"
+    entry_process: str = "separate"
 
     def __post_init__(self) -> None:
         cleaned = _without_protected(self.features)

@@ -56,8 +56,13 @@ def run_regime(
     draws: int = 100,
     models: tuple[str, ...] = ("default", "toe"),
     fit_options: dict[str, Any] | None = None,
+    spec_options: dict[str, Any] | None = None,
 ) -> RegimeRun:
-    """Simulate ``regime`` and measure the models against its truth (module docstring)."""
+    """Simulate ``regime`` and measure the models against its truth (module docstring).
+
+    ``spec_options`` are settings of :class:`rendement.spec.ModelSpec` (default: its
+    defaults), ``fit_options`` of :func:`rendement.hazard.toe.fit_timing_of_events`.
+    """
     from rendement.contract.folder import DataFolder
     from rendement.hazard import HazardWarning, fit_hazard
     from rendement.hazard.toe import fit_timing_of_events
@@ -69,7 +74,13 @@ def run_regime(
     sim = simulate(SimulationConfig(clients=clients, seed=seed, **BATTERY[regime]))
     data = DataFolder(sim.clients, sim.spells, sim.trajectories, sim.instruments)
     panel = build_panel(data, until=sim.as_of)
-    spec = ModelSpec().resolve(data.clients, instruments=list(panel.instruments))
+    options = dict(spec_options or {})
+    years = None
+    if options.get("calendar"):
+        years = sorted(pd.DatetimeIndex(panel.months["calendar_month"]).year.unique())
+    spec = ModelSpec(**options).resolve(
+        data.clients, instruments=list(panel.instruments), calendar_years=years
+    )
     fitted: dict[str, Any] = {}
     facts: dict[str, Any] = {"regime": regime, "seed": seed, "clients": clients}
     with warnings.catch_warnings():

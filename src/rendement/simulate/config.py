@@ -62,6 +62,9 @@ class SimulationConfig:
     * ``choice_on_type`` - the expensive trajectories (werkstage,
       loonkostensubsidie) go more often to the slow types (instrument choice on
       unobservables; needs ``selection`` other than ``"observed"``);
+    * ``types_per_client`` - the unobserved term belongs to the client and is kept
+      in every later spell (spell-level when False: a new draw at every inflow); the
+      truth then weighs the types with the client's earlier spells too;
     * ``years`` - length of the history: first inflows are spread over the
       ``years`` years before ``as_of``. Long-term clients stay for many years, so
       the caseload needs about 20 years to come near its steady state (with 15 it
@@ -90,6 +93,7 @@ class SimulationConfig:
     calendar_shock: bool = False
     smooth_baseline: bool = False
     choice_on_type: bool = False
+    types_per_client: bool = False
 
     def __post_init__(self) -> None:
         try:

@@ -224,6 +224,7 @@ class TrueProcess:
     district_entry: dict[str, float] | None = None
     calendar_shock: bool = False
     choice_on_type: np.ndarray | None = None  # (R,) choice score per unit of -v_outflow
+    types_per_client: bool = False
 
     @property
     def heterogeneity(self) -> Heterogeneity:
@@ -343,6 +344,7 @@ def true_process(config: SimulationConfig) -> TrueProcess:
         district_entry=dict(regimes.DISTRICT_ENTRY) if config.district_effects else None,
         calendar_shock=bool(config.calendar_shock),
         choice_on_type=choice_on_type,
+        types_per_client=bool(config.types_per_client),
     )
 
 

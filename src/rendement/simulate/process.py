@@ -209,6 +209,13 @@ class _Run:
         n_new = len(who)
         terms = self.band_terms.at_inflow(who, t, day)
         types, v_outflow, v_entry = process.law.draw(rng, n_new)
+        returning = np.zeros(n_new, dtype=bool)
+        if process.types_per_client:  # a returning client keeps the type of the first spell
+            returning = st.spell[who] >= 0
+            back = who[returning]
+            types[returning] = st.type[back]
+            v_outflow[returning] = st.v_outflow[back]
+            v_entry[returning] = st.v_entry[back]
         d_as_of = months_elapsed(np.full(n_new, t), day, self.as_of)
         partial = np.where(rng.random(n_new) < PARTIAL_SHARE, rng.uniform(0.3, 0.9, n_new), 1.0)
         spell_idx = self.spells.add(
@@ -238,7 +245,7 @@ class _Run:
         st.after[who] = False
         st.running[who] = NO_INSTRUMENT
         st.run_trajectory[who] = -1
-        st.loglik[who] = 0.0
+        st.loglik[who[~returning]] = 0.0  # the client's earlier spells stay in a client's type
         st.may_return[who] = False
         if self.instruments_on:
             # Werk Direct at the door: starts in spell month 1 (decided at the start date).
@@ -356,6 +363,10 @@ class _Run:
         who, kl = idx[leaves], k[leaves]
         if len(who) == 0:
             return
+        if self.process.types_per_client:  # the leaving month counts as an outflow, not a stay
+            x = eta[leaves]
+            for j, loc in enumerate(self.locations):
+                st.loglik[who, j] += np.log(hazard_from_eta(x + loc)) - log_stay(x + loc)
         sp = st.spell[who]
         self.spells.cols["duration"][sp] = kl
         reason = self.end_reason(who, t)

@@ -161,5 +161,6 @@ BATTERY: dict[str, dict[str, Any]] = {
     "conjunctuurschok": {"selection": "creaming", "calendar_shock": True},
     "gladde-baseline": {"selection": "hardest_first", "smooth_baseline": True, "types": "two"},
     "keuze-op-type": {"selection": "hardest_first", "choice_on_type": True, "reentry": "never"},
+    "type-per-client": {"selection": "hardest_first", "types": "two", "types_per_client": True},
     "geen-heterogeniteit": {"heterogeneity": False, "selection": "observed"},
 }
