@@ -3,6 +3,7 @@
 #   make demo            simulate Droomstad, fit, score, write lists and plan, then serve
 #   make demo SERVE=0    the same, but stop before serving (for scripts)
 #   make test            create/update the environment, lint, type-check and run all tests
+#   make battery         the timing-of-events model on every regime of the simulator
 
 PYTHON ?= python3
 VENV   := .venv
@@ -15,7 +16,7 @@ AS_OF  ?= 2026-01-01
 SEED   ?= 2026
 PYTEST_ARGS ?=
 
-.PHONY: all venv demo test lint format bench clean
+.PHONY: all venv demo test battery lint format bench clean
 
 all: test
 
@@ -40,7 +41,11 @@ format: venv
 	$(BIN)/ruff check --fix src api tests benchmarks
 
 test: venv lint
-	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 -m "not battery" $(PYTEST_ARGS)
+
+# The timing-of-events model on every regime of the simulator (about 25 minutes on 2 cores).
+battery: venv
+	$(BIN)/python -m pytest -p no:xdist -m battery tests/test_toe_battery.py $(PYTEST_ARGS)
 
 bench: venv
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
