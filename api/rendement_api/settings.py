@@ -85,6 +85,13 @@ class Settings(BaseSettings):
         "guessed client values against it; set it (at least 16 characters, the same for "
         "every worker, kept outside the database) in production",
     )
+    log_encryption_key: str | None = Field(
+        default=None,
+        repr=False,
+        min_length=16,
+        description="secret for the encryption (AES-256-GCM) of the outputs of advices in the "
+        "log; default: derived from log_hash_key. Kept outside the database",
+    )
     seed: int = Field(
         default=20_260_101, description="seed of the parameter draws (reproducible intervals)"
     )

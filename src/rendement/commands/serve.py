@@ -81,8 +81,10 @@ def purge(settings: Any) -> int:
 
     engine = make_engine(settings.database_url)
     try:
-        migrate(engine)
-        done = AdviceLog(engine).purge(settings.retention_days)
+        migrate(engine, log_hash_key=settings.log_hash_key)
+        done = AdviceLog(
+            engine, hash_key=settings.log_hash_key, encryption_key=settings.log_encryption_key
+        ).purge(settings.retention_days)
     finally:
         engine.dispose()
     print(
@@ -98,7 +100,7 @@ def demo_keys(settings: Any) -> list[tuple[str, str]]:
 
     engine = make_engine(settings.database_url)
     try:
-        migrate(engine)
+        migrate(engine, log_hash_key=settings.log_hash_key)
         store = KeyStore(engine)
         worker, _ = store.create("caseworker", "demo", "demo")
         manager, _ = store.create("manager", "demo-manager", "demo")
@@ -113,13 +115,15 @@ def serve(settings: Any, *, host: str, port: int, workers: int = 1, demo_key: bo
     from rendement_api.app import create_app
     from rendement_api.db import make_engine, migrate
     from rendement_api.services.served_model import load_served_model
-    from rendement_api.services.startup import check_model_scores
+    from rendement_api.services.startup import check_log_chain, check_model_scores
 
     served = load_served_model(settings)  # ModelFolderError: missing, altered, incompatible
     check_model_scores(served)
     engine = make_engine(settings.database_url)
     try:
-        migrate(engine)
+        if settings.migrate_on_startup:
+            migrate(engine, log_hash_key=settings.log_hash_key)
+        check_log_chain(engine, settings.log_hash_key)  # AdviceLogError: tampered with
     finally:
         engine.dispose()
     base = f"http://{host}:{port}"
