@@ -22,6 +22,7 @@ from rendement_api import handlers
 from rendement_api.db.advice_log import AdviceLog, PurgeResult
 from rendement_api.db.database import make_engine, migrate
 from rendement_api.db.keys import KeyStore
+from rendement_api.limits import RequestLimits
 from rendement_api.routers import advice, decisions, models, scores
 from rendement_api.schemas import served_examples
 from rendement_api.services.advice import AdviceService
@@ -132,6 +133,11 @@ def create_app(settings: Settings | None = None, *, served: ServedModel | None =
     app.state.settings = settings
     app.dependency_overrides[get_settings] = lambda: settings
     handlers.install(app)
+    app.add_middleware(
+        RequestLimits,
+        max_body_bytes=settings.max_body_bytes,
+        max_concurrent_batches=settings.max_concurrent_batches,
+    )
     served_examples.install(app)
     for module in (advice, decisions, scores, models):
         app.include_router(module.router)

@@ -57,7 +57,8 @@ def canonical(
 ) -> bytes:
     """The bytes hashed for one row: every column but ``chain_hash``, as sorted JSON.
 
-    A decision's surrogate ``id`` (numbered by the database on insert) is left out:
+    An advice's ``outputs`` (as stored, encrypted) enter as their SHA-256. A decision's
+    surrogate ``id`` (numbered by the database on insert) is left out:
     a decision is known by its ``advice_id`` (one per advice). A purge record's
     content includes the chain places it removed (``ranges``).
     """
@@ -66,6 +67,8 @@ def canonical(
     content: dict[str, Any] = {"table": table}
     for name in columns:
         content[name] = _plain(row[name])
+    if isinstance(content.get("outputs"), str):  # long: hashed once instead of JSON-escaped
+        content["outputs"] = "sha256:" + hashlib.sha256(content["outputs"].encode()).hexdigest()
     if table == "log_purge":
         content["removed"] = [[int(a), int(b)] for a, b in sorted(ranges or [])]
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(

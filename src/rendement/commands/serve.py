@@ -19,6 +19,13 @@ from typing import Any
 
 from rendement.errors import RendementError
 
+#: Under load a worker's event loop can be busy scoring for seconds at a time. uvicorn's
+#: supervisor kills a worker that does not answer its health check within
+#: ``timeout_worker_healthcheck`` (5 s by default), which resets every connection of that
+#: worker; and an idle keep-alive connection closed after 5 s races with the client's next
+#: request. Both are raised so that an overloaded service answers 503, never a reset.
+UVICORN_OPTIONS: dict[str, Any] = {"timeout_keep_alive": 30, "timeout_worker_healthcheck": 60}
+
 
 class ServeError(RendementError):
     code = "invalid_settings"
@@ -148,9 +155,16 @@ def serve(settings: Any, *, host: str, port: int, workers: int = 1, demo_key: bo
             port=port,
             workers=workers,
             log_level="info",
+            **UVICORN_OPTIONS,
         )
     else:
-        uvicorn.run(create_app(settings, served=served), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings, served=served),
+            host=host,
+            port=port,
+            log_level="info",
+            **UVICORN_OPTIONS,
+        )
     return 0
 
 
