@@ -8,7 +8,7 @@ temporary folder) with a made-up model of 8 re-integration instruments (or
 ``--model``), then:
 
 * ``POST /v1/advice``: ``--requests`` advices from ``--concurrency`` concurrent
-  clients (httpx, keep-alive), capped at ``--time-cap`` seconds (with
+  clients (keep-alive HTTP/1.1 over asyncio streams), capped at ``--time-cap`` seconds (with
   ``--concurrency 100`` or more: advices for ``--duration`` 30 s, as the load
   probe of issue 13 did); prints advices/s, p50/p95/p99 latency of the answered
   advices and the count per status and per transport error (a reset or dropped

@@ -77,7 +77,7 @@ class Settings(BaseSettings):
         description="advices waiting per worker before new ones are refused with 503 (Retry-After)",
     )
     max_queue_wait_ms: float = Field(
-        default=600.0,
+        default=300.0,
         ge=1.0,
         le=60_000.0,
         description="refuse a new advice with 503 when the advices ahead of it would take longer "
