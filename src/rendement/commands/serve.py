@@ -27,6 +27,16 @@ from rendement.errors import RendementError
 UVICORN_OPTIONS: dict[str, Any] = {"timeout_keep_alive": 30, "timeout_worker_healthcheck": 60}
 
 
+def _uvicorn_options() -> dict[str, Any]:
+    """:data:`UVICORN_OPTIONS` that this uvicorn knows (the health check is newer than 0.27)."""
+    import inspect
+
+    import uvicorn
+
+    known = inspect.signature(uvicorn.Config).parameters
+    return {k: v for k, v in UVICORN_OPTIONS.items() if k in known}
+
+
 class ServeError(RendementError):
     code = "invalid_settings"
 
@@ -155,7 +165,7 @@ def serve(settings: Any, *, host: str, port: int, workers: int = 1, demo_key: bo
             port=port,
             workers=workers,
             log_level="info",
-            **UVICORN_OPTIONS,
+            **_uvicorn_options(),
         )
     else:
         uvicorn.run(
@@ -163,7 +173,7 @@ def serve(settings: Any, *, host: str, port: int, workers: int = 1, demo_key: bo
             host=host,
             port=port,
             log_level="info",
-            **UVICORN_OPTIONS,
+            **_uvicorn_options(),
         )
     return 0
 
