@@ -254,7 +254,45 @@ async def advice_load(
     return load
 
 
+def advice_report(a: argparse.Namespace, base: str, worker_key: str) -> int:
+    """Warm up, run the advice load, print its figures; returns the failed requests."""
+    bodies = clients(max(a.requests, 1000) + 50, seed=3)
+    asyncio.run(advice_load(base, worker_key, bodies[:50], min(a.concurrency, 8), 30))
+    load = asyncio.run(
+        advice_load(
+            base,
+            worker_key,
+            bodies[50 : 50 + a.requests] if a.duration is None else bodies[50:],
+            a.concurrency,
+            a.time_cap,
+            duration=a.duration,
+        )
+    )
+    ms = np.array(load.latencies) * 1000 if load.latencies else np.array([np.nan])
+    p50, p95, p99 = np.percentile(ms, [50, 95, 99])
+    rate = len(load.latencies) / load.wall
+    counts = ", ".join(f"{k}: {v}" for k, v in sorted(load.statuses.items()))
+    print(
+        f"POST /v1/advice: {sum(load.statuses.values())} requests, {a.concurrency} "
+        f"concurrent, {load.wall:.1f} s; answered advices (201) p50 {p50:.1f} ms, "
+        f"p95 {p95:.1f} ms, p99 {p99:.1f} ms; {rate:.0f} advices/s"
+    )
+    print(f"  per status: {counts}; transport errors {load.transport_errors}")
+    if a.concurrency >= 100:
+        print(
+            f"  targets: 0 transport errors {'met' if not load.transport_errors else 'MISSED'}; "
+            f"p95 <= 1.5 s {'met' if p95 <= 1500 else 'MISSED'}"
+        )
+    else:
+        print(
+            f"  targets: p95 <= 50 ms {'met' if p95 <= 50 else 'MISSED'}; "
+            f">= 200 advices/s {'met' if rate >= 200 else 'MISSED'}"
+        )
+    return load.failures
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Arguments, the service's life cycle, the advice load and the batch (long: one linear script)."""
     p = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
@@ -312,39 +350,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{info['version']} ({info['kind']}), {sum(i['scored'] for i in info['instruments'])} "
                 f"instruments; advice draws {a.advice_draws if a.advice_draws is not None else 'default'}"
             )
-            bodies = clients(max(a.requests, 1000) + 50, seed=3)
-            asyncio.run(advice_load(base, worker_key, bodies[:50], min(a.concurrency, 8), 30))
-            load = asyncio.run(
-                advice_load(
-                    base,
-                    worker_key,
-                    bodies[50 : 50 + a.requests] if a.duration is None else bodies[50:],
-                    a.concurrency,
-                    a.time_cap,
-                    duration=a.duration,
-                )
-            )
-            ms = np.array(load.latencies) * 1000 if load.latencies else np.array([np.nan])
-            p50, p95, p99 = np.percentile(ms, [50, 95, 99])
-            rate = len(load.latencies) / load.wall
-            counts = ", ".join(f"{k}: {v}" for k, v in sorted(load.statuses.items()))
-            print(
-                f"POST /v1/advice: {sum(load.statuses.values())} requests, {a.concurrency} "
-                f"concurrent, {load.wall:.1f} s; answered advices (201) p50 {p50:.1f} ms, "
-                f"p95 {p95:.1f} ms, p99 {p99:.1f} ms; {rate:.0f} advices/s"
-            )
-            print(f"  per status: {counts}; transport errors {load.transport_errors}")
-            if a.concurrency >= 100:
-                print(
-                    f"  targets: 0 transport errors {'met' if not load.transport_errors else 'MISSED'}; "
-                    f"p95 <= 1.5 s {'met' if p95 <= 1500 else 'MISSED'}"
-                )
-            else:
-                print(
-                    f"  targets: p95 <= 50 ms {'met' if p95 <= 50 else 'MISSED'}; "
-                    f">= 200 advices/s {'met' if rate >= 200 else 'MISSED'}"
-                )
-            errors = load.failures
+            errors = advice_report(a, base, worker_key)
             if a.batch <= 0:
                 return 1 if errors else 0
             batch = {"as_of": "2026-01-01", "clients": clients(a.batch, seed=4)}

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Engine, func, select
 
 from rendement_api.db.chain import GENESIS, TABLES, chain_key, digest, purge_ranges
-from rendement_api.db.tables import advice, decision, log_purge
+from rendement_api.db.tables import advice, decision
 
 #: How many places the service checks at startup.
 TAIL_PLACES = 1_000
@@ -175,7 +175,3 @@ def _check(
         )
     return None
 
-
-def purge_count(engine: Engine) -> int:
-    with engine.connect() as conn:
-        return int(conn.execute(select(func.count()).select_from(log_purge)).scalar_one())
