@@ -128,6 +128,7 @@ def test_the_log_is_append_only(engine: Any) -> None:
     assert public == {
         "engine", "append_advice", "append_advices", "append_decision", "advice",
         "decision_for", "decisions", "advice_counts", "count", "purge",
+        "advices_of_client", "newest_sealed_advice",
     }  # fmt: skip
     now = dt.datetime.now(dt.UTC)
     log.append_advice(_advice("a1", now))

@@ -103,6 +103,22 @@ class DecisionExistsError(ServiceError):
     status_code = 409
 
 
+class OverloadedError(ServiceError):
+    """Too many requests waiting: 503 with ``Retry-After``; nothing was logged."""
+
+    code = "overloaded"
+    status_code = 503
+
+    def __init__(self, message: str, retry_after: int):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class BodyTooLargeError(ServiceError):
+    code = "body_too_large"
+    status_code = 413
+
+
 class KeyStoreError(RendementError):
     """An API key cannot be created or revoked as asked (CLI)."""
 

@@ -21,7 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from rendement.contract.schema import PROTECTED_ATTRIBUTES
 from rendement.errors import RendementError
-from rendement_api.errors import FieldError, ServiceError
+from rendement_api.errors import FieldError, OverloadedError, ServiceError
 
 log = logging.getLogger("rendement_api")
 
@@ -149,6 +149,8 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ServiceError)
     async def _service(request: Request, exc: ServiceError) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        if isinstance(exc, OverloadedError):
+            headers = {"Retry-After": str(exc.retry_after)}
         return JSONResponse(exc.to_dict(), status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(RendementError)
@@ -166,7 +168,12 @@ def install(app: FastAPI) -> None:
                 },
                 status_code=422,
             )
-        codes = {404: "not_found", 405: "method_not_allowed", 401: "missing_api_key"}
+        codes = {
+            404: "not_found",
+            405: "method_not_allowed",
+            401: "missing_api_key",
+            413: "body_too_large",
+        }
         code = codes.get(exc.status_code, f"http_{exc.status_code}")
         return JSONResponse(
             {"code": code, "message": str(exc.detail), "errors": []},

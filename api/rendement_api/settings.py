@@ -70,6 +70,37 @@ class Settings(BaseSettings):
         le=100.0,
         description="how long the first waiting advice waits for others to share its engine call",
     )
+    max_queue: int = Field(
+        default=64,
+        ge=1,
+        le=10_000,
+        description="advices waiting per worker before new ones are refused with 503 (Retry-After)",
+    )
+    max_queue_wait_ms: float = Field(
+        default=300.0,
+        ge=1.0,
+        le=60_000.0,
+        description="refuse a new advice with 503 when the advices ahead of it would take longer "
+        "than this at the recent pace (per worker)",
+    )
+    max_advices_per_call: int = Field(
+        default=32,
+        ge=1,
+        le=1_000,
+        description="most waiting advices scored in one engine call (the rest in the next call)",
+    )
+    max_body_bytes: int = Field(
+        default=8_000_000,
+        ge=1_000,
+        description="largest request body of /v1/scores in bytes (413 above; a batch of 10,000 "
+        "clients is about 3 MB); other routes take at most 64 KiB",
+    )
+    max_concurrent_batches: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="/v1/scores requests scored at the same time per worker (more: 503)",
+    )
     chart_months: int = Field(
         default=36, ge=6, le=120, description="months shown in the page's chart"
     )
@@ -84,6 +115,13 @@ class Settings(BaseSettings):
         "Without it the log keeps a plain SHA-256, and someone holding the log could test "
         "guessed client values against it; set it (at least 16 characters, the same for "
         "every worker, kept outside the database) in production",
+    )
+    log_encryption_key: str | None = Field(
+        default=None,
+        repr=False,
+        min_length=16,
+        description="secret for the encryption (AES-256-GCM) of the outputs of advices in the "
+        "log; default: derived from log_hash_key. Kept outside the database",
     )
     seed: int = Field(
         default=20_260_101, description="seed of the parameter draws (reproducible intervals)"

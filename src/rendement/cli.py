@@ -27,6 +27,7 @@ COMMANDS = (
     "models",
     "report",
     "keys",
+    "log",
     "serve",
 )
 

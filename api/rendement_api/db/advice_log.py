@@ -3,8 +3,11 @@
 :class:`AdviceLog` is the only way the service touches the ``advice`` and
 ``decision`` tables. It can append and read; it has no update method, and its
 only delete is :meth:`AdviceLog.purge`, which removes what is older than the
-retention period. The database refuses updates as well (triggers, see the
-migration).
+retention period and writes a purge record into the hash chain first. The
+database refuses updates, deletes outside a purge and replacing inserts as well
+(triggers, see the migrations). Every row gets its place in the hash chain
+(:mod:`rendement_api.db.chain`); the outputs are encrypted
+(:mod:`rendement_api.db.sealing`).
 """
 
 from __future__ import annotations
@@ -16,11 +19,11 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, and_, delete, exists, func, insert, select
-from sqlalchemy.exc import IntegrityError
 
-from rendement_api.db.tables import advice, decision
+from rendement_api.db.chain import as_ranges, chain_key, digest, link, lock_chain, tail
+from rendement_api.db.sealing import PREFIX, OutputsCipher
+from rendement_api.db.tables import advice, decision, log_purge, log_purge_range
 from rendement_api.errors import DecisionExistsError
-from rendement_api.jsonutil import dumps, loads
 
 DECISIONS = ("gevolgd", "afgeweken")
 
@@ -44,7 +47,7 @@ class AdviceRecord:
     best_instrument: str | None = None
     batch_id: str | None = None
 
-    def row(self) -> dict[str, Any]:
+    def row(self, cipher: OutputsCipher) -> dict[str, Any]:
         return {
             "id": self.advice_id,
             "created_at": self.created_at,
@@ -59,7 +62,7 @@ class AdviceRecord:
             "input_sha256": self.input_sha256,
             "client_id": self.client_id,
             "best_instrument": self.best_instrument,
-            "outputs": dumps(self.outputs).decode("utf-8"),
+            "outputs": cipher.seal(self.advice_id, self.outputs),
         }
 
 
@@ -100,7 +103,7 @@ class PurgeResult:
     decisions: int
 
 
-def _advice_from_row(row: Any) -> AdviceRecord:
+def _advice_from_row(row: Any, cipher: OutputsCipher) -> AdviceRecord:
     m = row._mapping
     return AdviceRecord(
         advice_id=m["id"],
@@ -113,7 +116,7 @@ def _advice_from_row(row: Any) -> AdviceRecord:
         model_version=m["model_version"],
         model_kind=m["model_kind"],
         input_sha256=m["input_sha256"],
-        outputs=loads(m["outputs"]),
+        outputs=cipher.open(m["id"], m["outputs"]),
         client_id=m["client_id"],
         best_instrument=m["best_instrument"],
         batch_id=m["batch_id"],
@@ -136,10 +139,19 @@ def _decision_from_row(row: Any) -> DecisionRecord:
 
 
 class AdviceLog:
-    """Append-only repository of advices and decisions."""
+    """Append-only repository of advices and decisions.
 
-    def __init__(self, engine: Engine):
+    ``hash_key`` (the service's log-hash key) keys the hash chain;
+    ``encryption_key`` (default: derived from ``hash_key``) encrypts the outputs.
+    Without keys the chain is a plain SHA-256 chain and the outputs are in clear.
+    """
+
+    def __init__(
+        self, engine: Engine, *, hash_key: str | None = None, encryption_key: str | None = None
+    ):
         self._engine = engine
+        self._key = chain_key(hash_key)
+        self._cipher = OutputsCipher.from_settings(encryption_key, hash_key)
 
     @property
     def engine(self) -> Engine:
@@ -153,8 +165,10 @@ class AdviceLog:
         """Store advices in one transaction (all or none)."""
         if not records:
             return
-        rows = [r.row() for r in records]
+        rows = [r.row(self._cipher) for r in records]
         with self._engine.begin() as conn:
+            lock_chain(conn)
+            link(self._key, "advice", rows, tail(conn))
             for start in range(0, len(rows), 2_000):
                 conn.execute(insert(advice), rows[start : start + 2_000])
 
@@ -162,22 +176,36 @@ class AdviceLog:
         """Store a decision; a second decision on the same advice raises :class:`DecisionExistsError`."""
         if record.decision not in DECISIONS:
             raise ValueError(f"decision must be one of {DECISIONS}, got {record.decision!r}")
-        try:
-            with self._engine.begin() as conn:
-                conn.execute(insert(decision).values(**record.row()))
-        except IntegrityError as exc:
-            if self.decision_for(record.advice_id) is not None:
+        row = record.row()
+        with self._engine.begin() as conn:
+            lock_chain(conn)
+            taken = select(decision.c.id).where(decision.c.advice_id == record.advice_id)
+            if conn.execute(taken).first() is not None:
                 raise DecisionExistsError(
                     f"a decision on advice {record.advice_id} was already recorded; the advice "
                     "log is append-only, a decision cannot be changed"
-                ) from exc
-            raise
+                )
+            link(self._key, "decision", [row], tail(conn))
+            conn.execute(insert(decision).values(**row))
 
     # ---- reading ---------------------------------------------------------------
     def advice(self, advice_id: str) -> AdviceRecord | None:
         with self._engine.connect() as conn:
             row = conn.execute(select(advice).where(advice.c.id == advice_id)).first()
-        return None if row is None else _advice_from_row(row)
+        return None if row is None else _advice_from_row(row, self._cipher)
+
+    def newest_sealed_advice(self) -> str | None:
+        """The id of the newest advice whose outputs are encrypted (``None``: there is none)."""
+        q = select(advice.c.id).where(advice.c.outputs.startswith(PREFIX))
+        with self._engine.connect() as conn:
+            return conn.execute(q.order_by(advice.c.chain_seq.desc()).limit(1)).scalar()
+
+    def advices_of_client(self, client_id: str) -> list[AdviceRecord]:
+        """Every advice held about one client (oldest first), for a subject access request."""
+        q = select(advice).where(advice.c.client_id == client_id)
+        with self._engine.connect() as conn:
+            rows = conn.execute(q.order_by(advice.c.created_at, advice.c.id)).all()
+        return [_advice_from_row(r, self._cipher) for r in rows]
 
     def decision_for(self, advice_id: str) -> DecisionRecord | None:
         with self._engine.connect() as conn:
@@ -229,6 +257,8 @@ class AdviceLog:
 
         An advice whose decision is younger than the cut-off stays until that
         decision expires too, so nothing is kept shorter than the retention period.
+        The purge first appends a purge record to the hash chain that lists the
+        chain places it removes (the delete triggers allow only those).
         """
         if retention_days < 1:
             raise ValueError("retention_days must be at least 1")
@@ -239,6 +269,40 @@ class AdviceLog:
         )
         expired = select(advice.c.id).where(advice.c.created_at < cutoff, ~young_decision)
         with self._engine.begin() as conn:
+            lock_chain(conn)
+            adv_places: list[Any] = list(
+                conn.execute(select(advice.c.chain_seq).where(advice.c.id.in_(expired))).scalars()
+            )
+            places = [int(p) for p in adv_places if p is not None]
+            dec_places: list[Any] = list(
+                conn.execute(
+                    select(decision.c.chain_seq).where(decision.c.advice_id.in_(expired))
+                ).scalars()
+            )
+            n_dec_expected = 0
+            for p in dec_places:
+                n_dec_expected += 1
+                if p is not None:
+                    places.append(int(p))
+            if not places:
+                return PurgeResult(cutoff=cutoff, advices=0, decisions=0)
+            ranges = as_ranges(places)
+            seq, prev = tail(conn)
+            record = {
+                "chain_seq": seq + 1,
+                "created_at": moment,
+                "cutoff": cutoff,
+                "retention_days": retention_days,
+                "advices": len(places) - n_dec_expected,
+                "decisions": n_dec_expected,
+                "chain_prev": prev,
+            }
+            record["chain_hash"] = digest(self._key, "log_purge", record, ranges)
+            conn.execute(insert(log_purge).values(**record))
+            conn.execute(
+                insert(log_purge_range),
+                [{"purge_seq": seq + 1, "first_seq": a, "last_seq": b} for a, b in ranges],
+            )
             n_dec = conn.execute(delete(decision).where(decision.c.advice_id.in_(expired))).rowcount
             n_adv = conn.execute(
                 delete(advice).where(advice.c.created_at < cutoff, ~young_decision)

@@ -92,9 +92,14 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (``alembic upgrade``); safe to run repeatedly."""
+def migrate(engine: Engine, revision: str = "head", *, log_hash_key: str | None = None) -> None:
+    """Bring the schema to ``revision`` (``alembic upgrade``); safe to run repeatedly.
+
+    ``log_hash_key`` (default ``RENDEMENT_LOG_HASH_KEY``) keys the hash chain of rows
+    written before the chain existed (revision 0002).
+    """
     cfg = alembic_config()
+    cfg.attributes["log_hash_key"] = log_hash_key
     try:
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn

@@ -1,11 +1,15 @@
 """The tables of the advice log (*adviezenlogboek*) and the API keys.
 
-``advice`` and ``decision`` are append-only: the repository
-(:class:`rendement_api.db.advice_log.AdviceLog`) has no update method, and the
-migration adds database triggers that refuse an ``UPDATE`` on both tables. Rows
-leave only through the retention purge. No table holds a BSN or the raw input
-values of a client: an advice keeps the SHA-256 of its canonicalised inputs and
-its outputs.
+``advice`` and ``decision`` are append-only and tamper-evident: the repository
+(:class:`rendement_api.db.advice_log.AdviceLog`) has no update method, database
+triggers refuse ``UPDATE``, ``DELETE`` and ``INSERT OR REPLACE`` on both tables
+(a delete only of rows a retention purge record lists), and every row carries a
+place in one hash chain (``chain_seq``, ``chain_prev``, ``chain_hash``, see
+:mod:`rendement_api.db.chain`) over advices, decisions and purge records
+(``log_purge`` with the chain positions it removed in ``log_purge_range``).
+No table holds a BSN or the raw input values of a client: an advice keeps a
+keyed hash of its canonicalised inputs and its outputs (encrypted, see
+:mod:`rendement_api.db.sealing`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     DateTime,
     Dialect,
@@ -81,6 +86,9 @@ advice = Table(
     Column("client_id", String(64), nullable=True, comment="pseudonymous key; never a BSN"),
     Column("best_instrument", String(64), nullable=True),
     Column("outputs", Text(), nullable=False, comment="the advice as given, JSON"),
+    Column("chain_seq", BigInteger, nullable=True, comment="place in the log's hash chain"),
+    Column("chain_prev", String(64), nullable=True, comment="chain_hash of the previous place"),
+    Column("chain_hash", String(64), nullable=True, comment="hash over this row and chain_prev"),
 )
 
 decision = Table(
@@ -102,6 +110,38 @@ decision = Table(
     Column("advised_instrument", String(64), nullable=False),
     Column("chosen_instrument", String(64), nullable=False),
     Column("reason", Text(), nullable=True),
+    Column("chain_seq", BigInteger, nullable=True, comment="place in the log's hash chain"),
+    Column("chain_prev", String(64), nullable=True, comment="chain_hash of the previous place"),
+    Column("chain_hash", String(64), nullable=True, comment="hash over this row and chain_prev"),
+)
+
+log_purge = Table(
+    "log_purge",
+    metadata,
+    Column("chain_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("cutoff", UTCDateTime(), nullable=False, comment="records older than this expired"),
+    Column("retention_days", Integer, nullable=False),
+    Column("advices", Integer, nullable=False, comment="advices removed"),
+    Column("decisions", Integer, nullable=False, comment="decisions removed"),
+    Column("chain_prev", String(64), nullable=False),
+    Column("chain_hash", String(64), nullable=False),
+)
+
+log_purge_range = Table(
+    "log_purge_range",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "purge_seq",
+        BigInteger,
+        ForeignKey("log_purge.chain_seq"),
+        nullable=False,
+        index=True,
+        comment="the purge record that removed these chain places",
+    ),
+    Column("first_seq", BigInteger, nullable=False),
+    Column("last_seq", BigInteger, nullable=False),
 )
 
 api_key = Table(
@@ -118,6 +158,12 @@ api_key = Table(
 )
 
 Index("ix_advice_user_created", advice.c.user_id, advice.c.created_at)
+Index("ix_advice_client_id", advice.c.client_id)
+Index("ix_advice_chain_seq", advice.c.chain_seq, unique=True)
+Index("ix_decision_chain_seq", decision.c.chain_seq, unique=True)
 
-#: Tables whose rows may never be updated (enforced by triggers in the migration).
-APPEND_ONLY_TABLES = ("advice", "decision")
+#: Tables whose rows may never be updated (enforced by triggers in the migrations).
+APPEND_ONLY_TABLES = ("advice", "decision", "log_purge", "log_purge_range")
+
+#: Tables whose rows form the hash chain, in the order their rows are hashed.
+CHAINED_TABLES = ("advice", "decision", "log_purge")

@@ -60,7 +60,12 @@ def create_decision(
 )
 def read_summary(
     from_date: IsoDate | None = Query(None, alias="from", description="first day (YYYY-MM-DD)"),
-    to_date: IsoDate | None = Query(None, alias="to", description="last day (YYYY-MM-DD)"),
+    to_date: IsoDate | None = Query(
+        None,
+        alias="to",
+        description="last day (YYYY-MM-DD), on or after 'from': a 'to' before 'from' is refused "
+        "with 422 invalid_input",
+    ),
     team: str | None = Query(None, min_length=1, max_length=64),
     who: Principal = Depends(require_role("manager")),
     log: AdviceLog = Depends(advice_log),

@@ -28,6 +28,11 @@ assert set(HouseholdType.__args__) == set(HOUSEHOLD_TYPES)  # type: ignore[attr-
 assert set(Education.__args__) == set(EDUCATION_LEVELS)  # type: ignore[attr-defined]
 
 _NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+
+#: Bounds of a monthly benefit in euros (a bijstand benefit is some 1,000-2,000 euros a month;
+#: 1 euro excludes nonsense like 1e-320, 20,000 a misplaced decimal point).
+MIN_BENEFIT = 1.0
+MAX_BENEFIT = 20_000.0
 _EARLIEST = dt.date(1900, 1, 1)
 _LATEST = dt.date(2100, 12, 31)
 
@@ -83,6 +88,12 @@ class ClientInput(BaseModel):
     """A client's values as in the data contract (gender is never asked), plus the benefit.
 
     Give ``birth_date`` or ``age``, and ``months_on_benefit`` or ``inflow_date``.
+    Checks beyond the schema (answered with 422 ``invalid_input``, naming the field, or
+    ``unknown_instrument``):
+    ``months_on_benefit`` must equal the whole months from ``inflow_date`` to the advice
+    date when both are given; ``inflow_date`` must not lie after the advice date; the age
+    at the advice date must lie between 18 and 110; ``remaining_in_months`` needs
+    ``current_instrument``; instrument codes must be in the served model's catalogue.
     """
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [CLIENT_EXAMPLE]})
@@ -110,12 +121,17 @@ class ClientInput(BaseModel):
         default=None,
         ge=0,
         le=600,
-        description="whole months on benefit so far (or give inflow_date)",
+        description="whole months on benefit so far (or give inflow_date); with both, they must "
+        "agree (the whole months from inflow_date to the advice date), else 422 invalid_input",
     )
     inflow_date: IsoDate | None = Field(
-        default=None, description="start of the current benefit spell"
+        default=None,
+        description="start of the current benefit spell, on or before the advice date (as_of)",
     )
-    monthly_benefit: float = Field(gt=0, le=20_000, description="EUR paid per month")
+    monthly_benefit: float = Field(
+        json_schema_extra={"minimum": MIN_BENEFIT, "maximum": MAX_BENEFIT},
+        description="euros of benefit paid per month, from 1 to 20,000",
+    )
     current_instrument: str | None = Field(
         default=None,
         min_length=1,
@@ -146,6 +162,18 @@ class ClientInput(BaseModel):
                 "pseudonymous client key instead",
                 "client_id",
                 "a pseudonymous key, not a BSN",
+            )
+        return v
+
+    @field_validator("monthly_benefit")
+    @classmethod
+    def _benefit_bounds(cls, v: float) -> float:
+        if not (MIN_BENEFIT <= v <= MAX_BENEFIT):  # NaN fails this too
+            raise _custom(
+                "benefit_out_of_range",
+                "monthly_benefit must lie between 1 and 20,000 euros per month",
+                "monthly_benefit",
+                "an amount in euros from 1 to 20,000",
             )
         return v
 

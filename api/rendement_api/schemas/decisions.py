@@ -23,7 +23,7 @@ class DecisionRequest(BaseModel):
                 {
                     "decision": "afgeweken",
                     "chosen_instrument": "taal",
-                    "reason": "Klant wil eerst de taaleis halen; sollicitatietraining past nu niet.",
+                    "reason": "Klant kan pas beginnen als de kinderopvang geregeld is.",
                 },
             ]
         },

@@ -91,7 +91,7 @@ DECISION_RESPONSE: dict[str, Any] = {
     "decision": "afgeweken",
     "advised_instrument": "jobhunt",
     "chosen_instrument": "taal",
-    "reason": "Klant wil eerst de taaleis halen.",
+    "reason": "Klant kan pas beginnen als de kinderopvang geregeld is.",
     "recorded_at": "2026-11-23T20:37:23.786967Z",
     "user_id": "km01",
 }
@@ -111,7 +111,9 @@ SUMMARY_RESPONSE: dict[str, Any] = {
             "user_id": "km01",
             "team": "noord",
             "advices": 1,
-            "top_reasons": [{"reason": "Klant wil eerst de taaleis halen.", "count": 1}],
+            "top_reasons": [
+                {"reason": "Klant kan pas beginnen als de kinderopvang geregeld is.", "count": 1}
+            ],
         }
     ],
     "teams": [
@@ -134,5 +136,5 @@ SUMMARY_RESPONSE: dict[str, Any] = {
             "chosen_instead": [{"instrument": "taal", "count": 1}],
         }
     ],
-    "reasons": [{"reason": "Klant wil eerst de taaleis halen.", "count": 1}],
+    "reasons": [{"reason": "Klant kan pas beginnen als de kinderopvang geregeld is.", "count": 1}],
 }

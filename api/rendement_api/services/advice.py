@@ -21,10 +21,10 @@ import pandas as pd
 from rendement.explain import client_reasons, duration_reason
 from rendement_api.db.advice_log import AdviceLog, AdviceRecord
 from rendement_api.db.keys import Principal
-from rendement_api.errors import AdviceNotFoundError, NotOwnAdviceError
+from rendement_api.errors import AdviceNotFoundError, NotOwnAdviceError, OverloadedError
 from rendement_api.schemas.advice import AdviceRequest, ClientInput
 from rendement_api.schemas.scores import ScoresRequest
-from rendement_api.services.batcher import Batcher
+from rendement_api.services.batcher import Batcher, Overloaded
 from rendement_api.services.clients import ClientRows, client_frame, client_rows, input_sha256
 from rendement_api.services.engine import EngineResult, score
 from rendement_api.services.served_model import ServedModel
@@ -67,7 +67,11 @@ class AdviceService:
         self.log = log
         self.settings = settings
         self.batcher: Batcher[_Job, dict[str, Any]] = Batcher(
-            self._advise_together, window=settings.batch_window_ms / 1000.0
+            self._advise_together,
+            max_size=settings.max_advices_per_call,
+            window=settings.batch_window_ms / 1000.0,
+            max_waiting=settings.max_queue,
+            max_wait=settings.max_queue_wait_ms / 1000.0,
         )
         self._duration_reasons: dict[int, dict[str, Any]] = {}  # per months on benefit
 
@@ -79,7 +83,12 @@ class AdviceService:
         advices waiting with it. ``survival`` adds the paths without and with each instrument
         (the chart). Invalid input raises here, before anything is queued."""
         job = self._job(request, who, survival=survival, now=None)
-        return await self.batcher.submit(job)
+        try:
+            return await self.batcher.submit(job)
+        except Overloaded as exc:
+            raise OverloadedError(
+                f"the service is busy: {exc}. Nothing was logged.", exc.retry_after
+            ) from exc
 
     def _job(
         self, request: AdviceRequest, who: Principal, *, survival: bool, now: dt.datetime | None

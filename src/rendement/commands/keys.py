@@ -37,9 +37,9 @@ def _store(db: str | None):  # type: ignore[no-untyped-def]
     from rendement_api.db import KeyStore, make_engine, migrate
     from rendement_api.settings import Settings
 
-    url = db or Settings().database_url
-    engine = make_engine(url)
-    migrate(engine)
+    settings = Settings()
+    engine = make_engine(db or settings.database_url)
+    migrate(engine, log_hash_key=settings.log_hash_key)
     return KeyStore(engine), engine
 
 

@@ -19,6 +19,23 @@ from typing import Any
 
 from rendement.errors import RendementError
 
+#: Under load a worker's event loop can be busy scoring for seconds at a time. uvicorn's
+#: supervisor kills a worker that does not answer its health check within
+#: ``timeout_worker_healthcheck`` (5 s by default), which resets every connection of that
+#: worker; and an idle keep-alive connection closed after 5 s races with the client's next
+#: request. Both are raised so that an overloaded service answers 503, never a reset.
+UVICORN_OPTIONS: dict[str, Any] = {"timeout_keep_alive": 30, "timeout_worker_healthcheck": 60}
+
+
+def _uvicorn_options() -> dict[str, Any]:
+    """:data:`UVICORN_OPTIONS` that this uvicorn knows (the health check is newer than 0.27)."""
+    import inspect
+
+    import uvicorn
+
+    known = inspect.signature(uvicorn.Config).parameters
+    return {k: v for k, v in UVICORN_OPTIONS.items() if k in known}
+
 
 class ServeError(RendementError):
     code = "invalid_settings"
@@ -81,8 +98,10 @@ def purge(settings: Any) -> int:
 
     engine = make_engine(settings.database_url)
     try:
-        migrate(engine)
-        done = AdviceLog(engine).purge(settings.retention_days)
+        migrate(engine, log_hash_key=settings.log_hash_key)
+        done = AdviceLog(
+            engine, hash_key=settings.log_hash_key, encryption_key=settings.log_encryption_key
+        ).purge(settings.retention_days)
     finally:
         engine.dispose()
     print(
@@ -98,7 +117,7 @@ def demo_keys(settings: Any) -> list[tuple[str, str]]:
 
     engine = make_engine(settings.database_url)
     try:
-        migrate(engine)
+        migrate(engine, log_hash_key=settings.log_hash_key)
         store = KeyStore(engine)
         worker, _ = store.create("caseworker", "demo", "demo")
         manager, _ = store.create("manager", "demo-manager", "demo")
@@ -113,13 +132,15 @@ def serve(settings: Any, *, host: str, port: int, workers: int = 1, demo_key: bo
     from rendement_api.app import create_app
     from rendement_api.db import make_engine, migrate
     from rendement_api.services.served_model import load_served_model
-    from rendement_api.services.startup import check_model_scores
+    from rendement_api.services.startup import check_log_chain, check_model_scores
 
     served = load_served_model(settings)  # ModelFolderError: missing, altered, incompatible
     check_model_scores(served)
     engine = make_engine(settings.database_url)
     try:
-        migrate(engine)
+        if settings.migrate_on_startup:
+            migrate(engine, log_hash_key=settings.log_hash_key)
+        check_log_chain(engine, settings.log_hash_key)  # AdviceLogError: tampered with
     finally:
         engine.dispose()
     base = f"http://{host}:{port}"
@@ -144,9 +165,16 @@ def serve(settings: Any, *, host: str, port: int, workers: int = 1, demo_key: bo
             port=port,
             workers=workers,
             log_level="info",
+            **_uvicorn_options(),
         )
     else:
-        uvicorn.run(create_app(settings, served=served), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings, served=served),
+            host=host,
+            port=port,
+            log_level="info",
+            **_uvicorn_options(),
+        )
     return 0
 
 
