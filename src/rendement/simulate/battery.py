@@ -77,7 +77,9 @@ def run_regime(
     options = dict(spec_options or {})
     years = None
     if options.get("calendar"):
-        years = sorted(pd.DatetimeIndex(panel.months["calendar_month"]).year.unique())
+        years = sorted(
+            int(y) for y in pd.DatetimeIndex(panel.months["calendar_month"]).year.unique()
+        )
     spec = ModelSpec(**options).resolve(
         data.clients, instruments=list(panel.instruments), calendar_years=years
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,7 @@ def fit_timing_of_events(
     seed: int = 0,
     default: HazardResults | None = None,
     progress: Callable[[str], None] | None = None,
+    calendar: str = "auto",
 ) -> TimingOfEventsResults:
     """Estimate the timing-of-events model of ``spec`` on ``panel`` (*persoonsmaanden*).
 
@@ -75,12 +77,22 @@ def fit_timing_of_events(
 
     ``default`` may pass an already fitted default model of the same panel and
     specification (it is fitted here otherwise).
+
+    ``calendar`` ``"auto"`` (the default): when the specification has no calendar
+    terms but the outflow differs by calendar year (a likelihood-ratio test of
+    year effects in the default model, p < 0.001: a recession, a policy change),
+    calendar-year terms are added to both equations and the diagnostics say so;
+    otherwise a shock is mistaken for duration dependence and selection. ``"off"``
+    keeps the specification as given.
     """
     t0 = time.perf_counter()
     if criterion not in ("aic", "bic"):
         raise ValueError(f"criterion must be 'aic' or 'bic', got {criterion!r}")
     if default is None:
         default = fit_hazard(panel, spec, instruments_catalogue=instruments_catalogue)
+    calendar_note = None
+    if calendar == "auto" and default.spec is not None and not default.spec.calendar:
+        default, calendar_note = _calendar_if_needed(panel, default, instruments_catalogue)
     resolved = default.spec
     if resolved is None:
         raise HazardFitError("the default model has no resolved specification")
@@ -136,6 +148,8 @@ def fit_timing_of_events(
     unpacked = lik.unpack(best.maximum.theta)
     diagnostics = _diagnostics(path, design.data.entry is not None, best, cov, unpacked, lik)
     diagnostics = _data_problems(design) + diagnostics
+    if calendar_note:
+        diagnostics.append(calendar_note)
     identified = not any(d.startswith("NOT IDENTIFIED") for d in diagnostics)
     if not identified:
         warnings.warn(
@@ -212,6 +226,38 @@ def fit_timing_of_events(
             "seed": seed,
         },
         selection_test=_selection_test(lik, best.maximum.theta, cov.clustered),
+    )
+
+
+#: p-value below which calendar-year effects are added to a specification without them.
+CALENDAR_P = 0.001
+
+
+def _calendar_if_needed(
+    panel: PanelLike, default: HazardResults, catalogue: pd.DataFrame
+) -> tuple[HazardResults, str | None]:
+    """The default model with calendar-year terms when the data show year effects."""
+    spec = default.spec
+    assert spec is not None
+    years = sorted(int(y) for y in pd.DatetimeIndex(panel.months["calendar_month"]).year.unique())
+    if len(years) < 3:
+        return default, None
+    with_years = fit_hazard(
+        panel,
+        replace(spec, calendar=True, calendar_years=tuple(years)),
+        instruments_catalogue=catalogue,
+    )
+    df = len(with_years.params) - len(default.params)
+    lr = 2.0 * (with_years.loglik - default.loglik)
+    if df <= 0 or not np.isfinite(lr):
+        return default, None
+    p = float(stats.chi2.sf(max(lr, 0.0), df))
+    if p >= CALENDAR_P:
+        return default, None
+    return with_years, (
+        f"calendar-year terms added: the outflow differs by calendar year (likelihood-ratio "
+        f"chi2 {lr:.1f}, {df} df, p {p:.2g}); without them a shock would be read as duration "
+        "dependence and selection"
     )
 
 
