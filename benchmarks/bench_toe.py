@@ -38,10 +38,10 @@ def run_one(seed: int, clients: int, selection: str) -> tuple[pd.DataFrame, pd.D
     from rendement.contract.folder import DataFolder
     from rendement.hazard import fit_hazard
     from rendement.hazard.toe import fit_timing_of_events, posterior_type_weights
+    from rendement.model.spec import ModelSpec
     from rendement.panel import build_panel, caseload_state
-    from rendement.scoring import score_caseload
+    from rendement.scoring.caseload import score_caseload
     from rendement.simulate import SimulationConfig, simulate
-    from rendement.spec import ModelSpec
 
     sim = simulate(
         SimulationConfig(clients=clients, seed=seed, heterogeneity=True, selection=selection)
@@ -225,9 +225,9 @@ def time_fit(clients: int) -> None:
     """Wall time of the timing-of-events fit (alone) on ``clients`` clients, both selections."""
     from rendement.contract.folder import DataFolder
     from rendement.hazard.toe import fit_timing_of_events
+    from rendement.model.spec import ModelSpec
     from rendement.panel import build_panel
     from rendement.simulate import SimulationConfig, simulate
-    from rendement.spec import ModelSpec
 
     for sel in ("observed", "unobserved"):
         sim = simulate(SimulationConfig(clients=clients, seed=1, heterogeneity=True, selection=sel))

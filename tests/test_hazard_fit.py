@@ -8,6 +8,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 import pytest
+from hazard_synthetic import EntryRule, SyntheticPanel, default_truth, synthetic_panel
 from scipy import stats
 
 from rendement.errors import ModelMismatchError, RendementError
@@ -23,9 +24,8 @@ from rendement.hazard import (
     fit_hazard,
     panel_design,
 )
-from rendement.hazard.synthetic import EntryRule, SyntheticPanel, default_truth, synthetic_panel
-from rendement.model import HazardModel
-from rendement.spec import ModelSpec, ProtectedAttributeWarning, client_design
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import ModelSpec, ProtectedAttributeWarning, client_design
 
 RULES = {
     "JOBHUNT": EntryRule(0.05, {"education[laag]": 0.5}),

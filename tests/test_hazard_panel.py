@@ -14,11 +14,11 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hazard_synthetic import EntryRule, SyntheticPanel, default_truth, synthetic_panel
 
 from rendement.contract.folder import DataFolder
 from rendement.hazard import fit_hazard
-from rendement.hazard.synthetic import EntryRule, SyntheticPanel, default_truth, synthetic_panel
-from rendement.spec import ModelSpec
+from rendement.model.spec import ModelSpec
 from rendement.timeutil import months_between_arrays
 
 panel_module = pytest.importorskip("rendement.panel")

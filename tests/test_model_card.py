@@ -11,11 +11,11 @@ import pytest
 from scoring_builders import JOBHUNT, catalogue
 
 from rendement.errors import ModelFolderError
-from rendement.expert import model_from_spec_file
-from rendement.model import HazardModel
-from rendement.model_card import CARD_SECTIONS, render_model_card
-from rendement.model_folder import load_model, save_model
-from rendement.spec import ModelSpec
+from rendement.model.card import CARD_SECTIONS, render_model_card
+from rendement.model.expert import model_from_spec_file
+from rendement.model.folder import load_model, save_model
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import ModelSpec
 
 EXPERT = """
 kind: expert

@@ -1,4 +1,4 @@
-"""The per-model cache of scoring (rendement.prepared) and the fast cumulation for few clients.
+"""The per-model cache of scoring (rendement.scoring.prepared) and the fast cumulation for few clients.
 
 Cached scoring must give the very numbers of a fresh model; a model changed in
 place must be prepared again; an entry must go when its model goes.
@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 from scoring_builders import TOWN_INSTRUMENTS, caseload, town_model
 
-from rendement import prepared as prep_mod
-from rendement.counterfactual import CUMSUM_MAX_CLIENTS, cumulate
-from rendement.scoring import score_clients
+from rendement.scoring import prepared as prep_mod
+from rendement.scoring.caseload import score_clients
+from rendement.scoring.counterfactual import CUMSUM_MAX_CLIENTS, cumulate
 
 CODES = [r["instrument"] for r in TOWN_INSTRUMENTS]
 

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from scoring_builders import JOBHUNT, catalogue
 
-from rendement.cli import main
-from rendement.compare import compare_models
+from rendement.cli.main import main
 from rendement.errors import ModelFolderError
-from rendement.model import HazardModel
-from rendement.model_folder import save_model
-from rendement.registry import Registry, RegistryError
-from rendement.spec import ModelSpec
+from rendement.model.compare import compare_models
+from rendement.model.folder import save_model
+from rendement.model.hazard_model import HazardModel
+from rendement.model.registry import Registry, RegistryError
+from rendement.model.spec import ModelSpec
 
 
 def _model(version: str, shift: float = 0.0, seed: int = 1) -> HazardModel:

@@ -11,13 +11,13 @@ import pandas as pd
 import pytest
 from scoring_builders import cloglog, town_model, write_town
 
-from rendement.cli import main
+from rendement.cli.main import main
 from rendement.contract import read_data_folder
 from rendement.errors import AsOfDateError, ModelMismatchError
-from rendement.model_folder import save_model
+from rendement.model.folder import save_model
+from rendement.model.spec import ModelSpec
 from rendement.panel import caseload_state
-from rendement.scoring import score_caseload, write_score
-from rendement.spec import ModelSpec
+from rendement.scoring.caseload import score_caseload, write_score
 
 AS_OF = "2025-06-01"
 CONTRACT_CHECK = Path(__file__).resolve().parents[2] / "shared" / "tools" / "contract_check.py"

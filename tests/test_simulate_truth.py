@@ -25,15 +25,15 @@ import pytest
 from lifelines import KaplanMeierFitter
 from test_simulate import _panel_loglik
 
-from rendement.simulate import Simulation, SimulationConfig, simulate
-from rendement.simulate.forward import simulate_remaining
-from rendement.simulate.truth import path_eta, posterior_weights, without_path
-from rendement.survival import (
+from rendement.scoring.survival import (
     mixture_survival,
     outflow_probability,
     restricted_mean_residual,
     survival_from_eta,
 )
+from rendement.simulate import Simulation, SimulationConfig, simulate
+from rendement.simulate.forward import simulate_remaining
+from rendement.simulate.truth import path_eta, posterior_weights, without_path
 from rendement.timeutil import months_between_arrays
 
 Z_MAX = 4.0

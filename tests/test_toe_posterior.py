@@ -19,7 +19,7 @@ import pytest
 
 from rendement.contract.folder import DataFolder
 from rendement.hazard.toe import posterior_type_weights
-from rendement.model import Heterogeneity
+from rendement.model.hazard_model import Heterogeneity
 from rendement.panel import build_panel, caseload_state
 
 simulate_mod = pytest.importorskip("rendement.simulate")

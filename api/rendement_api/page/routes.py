@@ -25,7 +25,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from rendement.explain import percent
+from rendement.scoring.explain import percent
 from rendement_api.auth import COOKIE
 from rendement_api.db.keys import Principal
 from rendement_api.errors import (

@@ -33,7 +33,7 @@ from rendement.hazard.cells import CellDesign, distinct_rows
 from rendement.hazard.covariance import cluster_counts
 from rendement.hazard.identification import DroppedTerm
 from rendement.hazard.warnings import FewObservationsWarning, HazardFitError, SparseBaselineWarning
-from rendement.spec import ModelSpec, client_design
+from rendement.model.spec import ModelSpec, client_design
 
 ClusterBy = Literal["client", "spell", "none"]
 

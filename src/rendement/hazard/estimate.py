@@ -6,7 +6,7 @@ collapsed cells, with standard errors clustered by client by default.
 
 Two entry points:
 
-* :func:`fit_hazard` - the model of :mod:`rendement.spec` on a person-month panel
+* :func:`fit_hazard` - the model of :mod:`rendement.model.spec` on a person-month panel
   (:func:`rendement.panel.build_panel`);
 * :func:`fit_cloglog` - any person-period design (a data frame of covariates and a
   0/1 outcome per row), e.g. a reference data set; both end in :func:`fit_cells`.
@@ -29,7 +29,7 @@ from rendement.hazard.identification import DroppedTerm, identify
 from rendement.hazard.newton import newton_cloglog
 from rendement.hazard.results import HazardResults, dropped_frame
 from rendement.hazard.warnings import ConvergenceWarning, HazardFitError
-from rendement.spec import ModelSpec
+from rendement.model.spec import ModelSpec
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """The estimated hazard model as a results object (labelled pandas output).
 
 :class:`HazardResults` holds the estimates, their (clustered) covariance and
-the facts of the fit; it turns into a :class:`rendement.model.HazardModel`
+the facts of the fit; it turns into a :class:`rendement.model.hazard_model.HazardModel`
 (no data) with :meth:`HazardResults.to_model`.
 """
 
@@ -17,8 +17,8 @@ from scipy import stats
 
 from rendement.errors import ModelMismatchError
 from rendement.hazard.identification import DroppedTerm
-from rendement.model import HazardModel, ModelKind
-from rendement.spec import ModelSpec
+from rendement.model.hazard_model import HazardModel, ModelKind
+from rendement.model.spec import ModelSpec
 
 TERM_GROUPS = ("baseline", "client", "instruments", "calendar")
 

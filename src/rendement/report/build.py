@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from rendement.contract.folder import DataFolder
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
 from rendement.progress import Progress, progress_for
 from rendement.report import model_sections as ms
 from rendement.report import validation_sections as vs

@@ -14,11 +14,11 @@ from rendement.hazard.design import (
     thin_instrument_problems,
 )
 from rendement.hazard.results import term_group
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
 from rendement.panel import PersonMonthPanel
 from rendement.report import plots
 from rendement.report.sections import Section
-from rendement.scoring import CaseloadScore
+from rendement.scoring.caseload import CaseloadScore
 
 _Z = float(stats.norm.ppf(0.975))
 

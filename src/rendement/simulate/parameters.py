@@ -1,10 +1,10 @@
 """The true model of Droomstad: outflow hazard, heterogeneity and how instruments are given.
 
-The outflow process is exactly the estimation model of :mod:`rendement.spec` /
-:mod:`rendement.model`: a discrete-time complementary log-log hazard with
+The outflow process is exactly the estimation model of :mod:`rendement.model.spec` /
+:mod:`rendement.model.hazard_model`: a discrete-time complementary log-log hazard with
 baseline pieces, client terms at inflow, lock-in (``in:X``) and after-effects
 (``after:X``, with ``after:X*education[laag]``), and no calendar effects. It is
-expressed as a :class:`rendement.model.HazardModel` of kind ``"expert"`` so that
+expressed as a :class:`rendement.model.hazard_model.HazardModel` of kind ``"expert"`` so that
 the simulator, its ground truth and the scoring code evaluate the same object.
 
 Unobserved heterogeneity is spell-level: a type (mass point) is drawn afresh at
@@ -31,10 +31,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from rendement.model import HazardModel, Heterogeneity
+from rendement.model.hazard_model import HazardModel, Heterogeneity
+from rendement.model.spec import ModelSpec
 from rendement.simulate.catalogue import REINTEGRATION, catalogue, codes
 from rendement.simulate.config import SimulationConfig, SimulationConfigError
-from rendement.spec import ModelSpec
 
 #: Baseline log-hazard of outflow per duration piece (reference client, type at location 0).
 BASELINE: dict[str, float] = {

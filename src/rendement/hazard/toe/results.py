@@ -18,8 +18,8 @@ import pandas as pd
 from scipy import stats
 
 from rendement.hazard.results import HazardResults, term_group
-from rendement.model import HazardModel, Heterogeneity, ModelKind
-from rendement.spec import ModelSpec
+from rendement.model.hazard_model import HazardModel, Heterogeneity, ModelKind
+from rendement.model.spec import ModelSpec
 
 
 @dataclass(frozen=True, eq=False)

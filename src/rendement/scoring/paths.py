@@ -5,7 +5,7 @@ clients' design and state, the instruments, horizon, discounting, mass-point
 weights, prices). :func:`point_scores` evaluates the estimate,
 :func:`interval_bounds` the draws. Each evaluation runs over chunks of clients
 of at most about :data:`CELLS_PER_CHUNK` client-months, vectorised within the
-chunk (:mod:`rendement.counterfactual`); there is no loop per client.
+chunk (:mod:`rendement.scoring.counterfactual`); there is no loop per client.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from rendement.counterfactual import (
+from rendement.model.hazard_model import HazardModel
+from rendement.scoring.counterfactual import (
     ClientStates,
     Coefficients,
     Scenario,
@@ -25,10 +26,14 @@ from rendement.counterfactual import (
     rates,
     survival_from_rates,
 )
-from rendement.intervals import quantile_bounds
-from rendement.model import HazardModel
-from rendement.prepared import prepared
-from rendement.returns import discounted_months, expected_cost, net_return, success_probability
+from rendement.scoring.intervals import quantile_bounds
+from rendement.scoring.prepared import prepared
+from rendement.scoring.returns import (
+    discounted_months,
+    expected_cost,
+    net_return,
+    success_probability,
+)
 
 #: Clients per chunk are chosen so that one (months x clients) array has about this many cells.
 CELLS_PER_CHUNK = 1_500_000
@@ -110,7 +115,7 @@ def evaluate_chunk(
 ) -> dict[str, np.ndarray]:
     """Without-path outcomes for all clients of a chunk; with-path outcomes for the non-running.
 
-    Paths are time-major ``(L, n)`` (see :mod:`rendement.counterfactual`).
+    Paths are time-major ``(L, n)`` (see :mod:`rendement.scoring.counterfactual`).
     """
     states = task.states.chunk(rows)
     coefs = coefs.chunk(rows)  # per-client coefficients follow their clients

@@ -56,8 +56,8 @@ import yaml
 
 from rendement.contract.schema import CATEGORIES, METERS
 from rendement.errors import RendementError
-from rendement.model import HazardModel
-from rendement.spec import FEATURE_LEVELS, ModelSpec, SpecificationError
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import FEATURE_LEVELS, ModelSpec, SpecificationError
 
 
 class SpecFileError(RendementError):
@@ -287,7 +287,7 @@ def _instruments(
 
 def _borrowed_model(path: Path, doc: dict[str, Any]) -> HazardModel:
     from rendement.errors import ModelFolderError
-    from rendement.model_folder import load_model
+    from rendement.model.folder import load_model
 
     problems: list[str] = []
     src = doc.get("borrowed_from")
@@ -345,7 +345,7 @@ def recalibrate_baseline(
     once for all person-months (``level``) or per baseline piece.
     """
     from rendement.panel import build_panel
-    from rendement.survival import hazard_from_eta
+    from rendement.scoring.survival import hazard_from_eta
 
     panel = build_panel(data)
     months = panel.months

@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rendement.registry import Registry
+    from rendement.model.registry import Registry
 
     reg = Registry.at(args.registry)
     if args.models_command == "list":
@@ -59,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _compare(reg: object, args: argparse.Namespace) -> int:
-    from rendement.compare import compare_models
-    from rendement.model_folder import load_model
+    from rendement.model.compare import compare_models
+    from rendement.model.folder import load_model
     from rendement.output import atomic_folder_files
 
     a = load_model(reg.resolve(args.a))  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ or a spreadsheet)::
     covariance.csv         the (clustered) covariance matrix, terms as row and column labels
     instruments.csv        the instrument catalogue the model was built with
     entry_parameters.csv   instrument-entry hazard (timing-of-events models only)
-    model_card.md          the model card for the Algoritmeregister (rendement.model_card)
+    model_card.md          the model card for the Algoritmeregister (rendement.model.card)
 
 :func:`load_model` refuses a folder whose files do not match the checksums in
 the manifest (an altered model), whose format version is unknown, or whose
@@ -32,9 +32,9 @@ import pandas as pd
 
 from rendement import __version__
 from rendement.errors import ModelFolderError
-from rendement.model import HazardModel, Heterogeneity
+from rendement.model.hazard_model import HazardModel, Heterogeneity
+from rendement.model.spec import ModelSpec, SpecificationError
 from rendement.output import atomic_folder_files
-from rendement.spec import ModelSpec, SpecificationError
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -116,7 +116,7 @@ def save_model(model: HazardModel, path: Path | str) -> Path:
             files["entry_parameters.csv"] = ""
         extra = dict(meta.pop("_extra_files", None) or {})
         if "model_card.md" not in extra:  # every model folder carries its model card
-            from rendement.model_card import render_model_card
+            from rendement.model.card import render_model_card
 
             extra["model_card.md"] = render_model_card(replace(model, metadata=meta))
         for extra_name, text in extra.items():

@@ -25,9 +25,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from rendement.model import HazardModel
-from rendement.spec import FEATURE_LEVELS
-from rendement.survival import hazard_from_eta
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import FEATURE_LEVELS
+from rendement.scoring.survival import hazard_from_eta
 
 Direction = Literal["groter", "kleiner"]
 

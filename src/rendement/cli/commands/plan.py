@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from rendement.errors import UsageError
-from rendement.registry import add_model_arguments, load_model_argument
+from rendement.model.registry import add_model_arguments, load_model_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
     from rendement.contract import read_data_folder
     from rendement.plan import make_plan, read_capacity, write_plan
     from rendement.plan.text import describe_plan
-    from rendement.scoring import score_caseload
+    from rendement.scoring.caseload import score_caseload
 
     t0 = time.perf_counter()
     budget = parse_budget(args.budget)

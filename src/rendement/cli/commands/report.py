@@ -44,11 +44,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rendement.contract import read_data_folder
-    from rendement.model_card import render_model_card
-    from rendement.model_folder import load_model
+    from rendement.model.card import render_model_card
+    from rendement.model.folder import load_model
+    from rendement.model.registry import Registry
     from rendement.output import atomic_folder_files
     from rendement.progress import Progress
-    from rendement.registry import Registry
     from rendement.report import build_report
     from rendement.report.html import render_html
 

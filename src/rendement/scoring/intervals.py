@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
 
 
 @dataclass(frozen=True)

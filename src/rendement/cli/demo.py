@@ -30,9 +30,9 @@ def run_demo(
     out: Path, *, clients: int, as_of: str, seed: int, serve: bool, port: int = 8000
 ) -> int:
     from rendement.contract import read_data_folder
-    from rendement.fitting import fit_model
-    from rendement.registry import Registry
-    from rendement.scoring import score_caseload, write_score
+    from rendement.model.fitting import fit_model
+    from rendement.model.registry import Registry
+    from rendement.scoring.caseload import score_caseload, write_score
     from rendement.simulate import SimulationConfig, simulate
 
     out.mkdir(parents=True, exist_ok=True)
@@ -120,7 +120,7 @@ def _lists_and_plan(out: Path, data: object, model: object, score: object) -> No
 
 
 def _serve(out: Path, model_dir: Path, port: int) -> int:
-    from rendement.commands import serve as serve_cmd
+    from rendement.cli.commands import serve as serve_cmd
 
     db = out / "rendement.db"
     return int(
@@ -144,7 +144,7 @@ def _demo_secret(path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m rendement.demo", description=__doc__)
+    p = argparse.ArgumentParser(prog="python -m rendement.cli.demo", description=__doc__)
     p.add_argument("--out", default="demo")
     p.add_argument("--clients", type=int, default=5000)
     p.add_argument("--as-of", default="2026-01-01")
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             port=a.port,
         )
     except RendementError as exc:
-        from rendement.cli import print_error
+        from rendement.cli.main import print_error
 
         print_error(exc)
         return exc.exit_code

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def compare_models(
 
 
 def _client_changes(a: HazardModel, b: HazardModel, caseload: pd.DataFrame) -> pd.DataFrame:
-    from rendement.scoring import score_clients
+    from rendement.scoring.caseload import score_clients
 
     sa = score_clients(a, caseload, interval=None).ranking.set_index("client_id")
     sb = score_clients(b, caseload, interval=None).ranking.set_index("client_id").reindex(sa.index)

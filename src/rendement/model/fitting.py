@@ -16,8 +16,8 @@ import pandas as pd
 from rendement.contract.folder import DataFolder
 from rendement.contract.schema import METERS
 from rendement.errors import RendementError
-from rendement.model import HazardModel
-from rendement.spec import ModelSpec
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import ModelSpec
 
 Heterogeneity = Literal["none", "npmle"]
 

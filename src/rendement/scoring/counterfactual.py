@@ -3,10 +3,10 @@
 A client who has been on benefit ``d`` whole months is scored for the future
 months ``d + 1 .. d + L`` (``t = 0 .. L - 1``), conditional on ``T > d``.
 Paths here are **time-major**, ``(L, n)``: row ``t`` is future month ``d + 1 + t``
-for every client (transpose for the ``(n, H)`` layout of :mod:`rendement.survival`);
+for every client (transpose for the ``(n, H)`` layout of :mod:`rendement.scoring.survival`);
 summing over months then runs over whole rows, which is what makes 400,000
 clients fast.
-Its linear predictor (see :mod:`rendement.spec`) is::
+Its linear predictor (see :mod:`rendement.model.spec`) is::
 
     eta[i, t] = client_eta[i] + baseline(d[i] + 1 + t) (+ calendar(year of month t))
                 + state_shift[i, t]
@@ -36,10 +36,10 @@ import numpy as np
 import pandas as pd
 
 from rendement.errors import ModelMismatchError
-from rendement.model import HazardModel
-from rendement.spec import ModelSpec, client_design, modifier_values
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import ModelSpec, client_design, modifier_values
 
-_ETA_MIN, _ETA_MAX = -30.0, 4.0  # the bounds of rendement.survival
+_ETA_MIN, _ETA_MAX = -30.0, 4.0  # the bounds of rendement.scoring.survival
 _RATE_MIN, _RATE_MAX = float(np.exp(_ETA_MIN)), float(np.exp(_ETA_MAX))
 
 #: Columns a frame of clients to score must have (besides the client terms' source columns).
@@ -353,7 +353,7 @@ def eta_with(
 
 
 def rates(eta: np.ndarray) -> np.ndarray:
-    """``exp(eta)`` with the bounds of :mod:`rendement.survival`: the monthly cloglog rate."""
+    """``exp(eta)`` with the bounds of :mod:`rendement.scoring.survival`: the monthly cloglog rate."""
     return np.exp(np.clip(eta, _ETA_MIN, _ETA_MAX))
 
 
@@ -437,7 +437,7 @@ def survival_from_rates(
 
     With mass points (``locations`` ``(K,)``, ``weights`` ``(n, K)``), the survival
     of each type (rates times ``exp(location)``) averaged with the weights,
-    as :func:`rendement.survival.mixture_survival`. ``overwrite`` lets the
+    as :func:`rendement.scoring.survival.mixture_survival`. ``overwrite`` lets the
     result reuse the memory of ``cumulative_rates``.
     """
     if locations is None or weights is None:

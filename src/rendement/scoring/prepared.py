@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from rendement.counterfactual import Coefficients, Scenario, scenarios
-from rendement.intervals import covariance_problem, draw_parameters
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
+from rendement.scoring.counterfactual import Coefficients, Scenario, scenarios
+from rendement.scoring.intervals import covariance_problem, draw_parameters
 
 #: Sets of parameter draws kept per model (one per (n_draws, seed) asked for).
 MAX_DRAW_SETS = 4
@@ -60,7 +60,7 @@ class PreparedModel:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def draw_coefficients(self, n_draws: int, seed: int) -> list[Coefficients]:
-        """Coefficients of the seeded parameter draws (:func:`rendement.intervals.draw_parameters`)."""
+        """Coefficients of the seeded parameter draws (:func:`rendement.scoring.intervals.draw_parameters`)."""
         key = (int(n_draws), int(seed))
         with self._lock:
             got = self._draws.get(key)

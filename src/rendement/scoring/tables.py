@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from rendement.returns import NO_INSTRUMENT
-from rendement.score_paths import PointScores, ScoringTask
-from rendement.survival import outflow_group
+from rendement.scoring.paths import PointScores, ScoringTask
+from rendement.scoring.returns import NO_INSTRUMENT
+from rendement.scoring.survival import outflow_group
 
 RANKING_COLUMNS = (
     "client_id",

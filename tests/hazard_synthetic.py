@@ -5,7 +5,7 @@ calendar months and are followed month by month until they leave benefit or
 reach the cut-off date. Each month, a client not in an instrument may start
 one with a chance that depends on observables and elapsed duration (dynamic
 selection on observables); the outflow chance is the cloglog hazard of the
-``truth`` :class:`~rendement.model.HazardModel` given the client's terms at
+``truth`` :class:`~rendement.model.hazard_model.HazardModel` given the client's terms at
 inflow and instrument state. The loop runs over spell months (vectorised
 over spells), never over person-months.
 
@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from rendement.model import HazardModel
-from rendement.spec import ModelSpec, client_design
-from rendement.survival import hazard_from_eta
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import ModelSpec, client_design
+from rendement.scoring.survival import hazard_from_eta
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Layout (default root ``models/``, or ``$RENDEMENT_MODELS``)::
 
     models/
       active.json                  {"reintegratie": "2026-01", "handhaving": "2025-01"}
-      reintegratie/2025-01/        a model folder (see rendement.model_folder)
+      reintegratie/2025-01/        a model folder (see rendement.model.folder)
       reintegratie/2026-01/
       handhaving/2025-01/
 
@@ -25,8 +25,8 @@ import pandas as pd
 
 from rendement.contract.schema import METERS
 from rendement.errors import ModelFolderError, RendementError
-from rendement.model import HazardModel
-from rendement.model_folder import load_model, read_manifest, save_model
+from rendement.model.folder import load_model, read_manifest, save_model
+from rendement.model.hazard_model import HazardModel
 from rendement.output import atomic_write
 
 ACTIVE = "active.json"

@@ -8,19 +8,19 @@ as-of date; :func:`write_score` writes the two contract files whole or not at al
 Per client (``d`` months on benefit, horizon ``H``):
 
 * the survival path without an instrument (current state kept, see
-  :mod:`rendement.counterfactual`) gives ``p_outflow_6m``/``p_outflow_18m``,
+  :mod:`rendement.scoring.counterfactual`) gives ``p_outflow_6m``/``p_outflow_18m``,
   ``expected_remaining_months`` = E[min(T - d, H) | T > d] and the outflow group;
 * ``rank`` 1 = highest chance of leaving without help: by ``p_outflow_6m``
   descending, then ``p_outflow_18m`` descending, then
   ``expected_remaining_months`` ascending, then ``client_id``;
 * for clients without a running instrument, per scorable instrument of the
   meter: the path with it, months saved, expected cost and net return
-  (:mod:`rendement.returns`), and the best instrument (``geen`` when none pays).
+  (:mod:`rendement.scoring.returns`), and the best instrument (``geen`` when none pays).
 
 Intervals (default 90%) of months saved and net return come from parameter
-draws (:mod:`rendement.intervals`) when the model has a covariance matrix.
+draws (:mod:`rendement.scoring.intervals`) when the model has a covariance matrix.
 Computation runs over chunks of clients, vectorised within a chunk
-(:mod:`rendement.score_paths`); the tables are built in :mod:`rendement.score_tables`.
+(:mod:`rendement.scoring.paths`); the tables are built in :mod:`rendement.scoring.tables`.
 """
 
 from __future__ import annotations
@@ -33,14 +33,14 @@ import numpy as np
 import pandas as pd
 
 from rendement.contract.folder import DataFolder
-from rendement.counterfactual import ClientStates
 from rendement.errors import AsOfDateError, ModelMismatchError
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
 from rendement.output import atomic_folder_files
-from rendement.prepared import prepared
-from rendement.returns import SUCCESS_MONTHS_AFTER_END, best_instrument, discount_factors
-from rendement.score_paths import ScoringTask, interval_bounds, point_scores
-from rendement.score_tables import (
+from rendement.scoring.counterfactual import ClientStates
+from rendement.scoring.paths import ScoringTask, interval_bounds, point_scores
+from rendement.scoring.prepared import prepared
+from rendement.scoring.returns import SUCCESS_MONTHS_AFTER_END, best_instrument, discount_factors
+from rendement.scoring.tables import (
     RANKING_COLUMNS,
     RETURNS_COLUMNS,
     paths_table,
@@ -100,7 +100,7 @@ def score_clients(
     (missing flags count as 0), ``district`` and ``caseworker_id``.
     ``type_weights`` ``(n, K)``: posterior mass-point weights for models with
     heterogeneity (default: the prior probabilities, see
-    :func:`rendement.counterfactual.survivor_type_weights`).
+    :func:`rendement.scoring.counterfactual.survivor_type_weights`).
     Intervals cost one extra evaluation of the caseload per draw.
     """
     warnings_out: list[str] = []
@@ -109,7 +109,7 @@ def score_clients(
     if type_weights is None and het is not None and len(het.locations) > 1 and len(frame):
         # Without the client's history (e.g. one advice from the page), weight the types by
         # surviving the months already on benefit rather than by their shares at inflow.
-        from rendement.counterfactual import survivor_type_weights
+        from rendement.scoring.counterfactual import survivor_type_weights
 
         type_weights = survivor_type_weights(model, frame)
         warnings_out.append(
@@ -301,7 +301,7 @@ def _current_instrument(frame: pd.DataFrame, states: ClientStates, codes: list[s
 
 
 def _model_version(model: HazardModel) -> str:
-    from rendement.model_folder import model_version
+    from rendement.model.folder import model_version
 
     return model_version(model)
 

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from rendement.errors import UsageError
-from rendement.registry import add_model_arguments, load_model_argument
+from rendement.model.registry import add_model_arguments, load_model_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,7 +62,7 @@ def _interval(text: str) -> float | None:
 
 def run(args: argparse.Namespace) -> int:
     from rendement.contract import read_data_folder
-    from rendement.scoring import score_caseload, write_score
+    from rendement.scoring.caseload import score_caseload, write_score
 
     t0 = time.perf_counter()
     level = _interval(args.interval)
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
 
 def summary(score: object, out: Path, seconds: float) -> str:
     """What a manager reads after scoring: groups, positive returns, where the files are."""
-    from rendement.scoring import CaseloadScore
+    from rendement.scoring.caseload import CaseloadScore
 
     assert isinstance(score, CaseloadScore)
     rk = score.ranking

@@ -5,7 +5,7 @@ register asks for (naam, organisatie, korte omschrijving, doel en impact,
 menselijke tussenkomst, proportionaliteit, rechtsgrond, gebruikte data,
 methode en werking, prestaties, beperkingen, eerlijkheid/bias-toets,
 risicobeheer, contact). It is generated with every model folder
-(:func:`rendement.model_folder.save_model` writes ``model_card.md``, checksummed
+(:func:`rendement.model.folder.save_model` writes ``model_card.md``, checksummed
 like every file). Performance and fairness come from an out-of-time evaluation
 (``evaluation``: the ``key_figures`` of a :class:`rendement.report.Report`, or
 ``model.metadata["evaluation"]``); without one the card says so and how to
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
 
 #: Headings of the card, in order (the Algoritmeregister fields).
 CARD_SECTIONS = (

@@ -12,7 +12,7 @@ import argparse
 import time
 from pathlib import Path
 
-from rendement.registry import add_model_arguments, load_model_argument
+from rendement.model.registry import add_model_arguments, load_model_argument
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from rendement.contract import read_data_folder
     from rendement.lists import build_lists, write_lists
-    from rendement.scoring import score_caseload
+    from rendement.scoring.caseload import score_caseload
 
     t0 = time.perf_counter()
     model = load_model_argument(args)

@@ -1,10 +1,10 @@
 """A fitted (or declared) hazard model: specification, parameters and catalogue.
 
 :class:`HazardModel` is what ``rendement fit`` produces, what a model folder
-stores (as readable tables, see :mod:`rendement.model_folder`) and what scoring,
+stores (as readable tables, see :mod:`rendement.model.folder`) and what scoring,
 planning, the service and the simulator's truth all evaluate. It holds no data.
 
-The pieces of the linear predictor (see :mod:`rendement.spec`) are exposed
+The pieces of the linear predictor (see :mod:`rendement.model.spec`) are exposed
 separately so that scoring can broadcast them without a loop per client:
 
 * :meth:`HazardModel.baseline_eta` - baseline per elapsed spell month;
@@ -21,7 +21,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from rendement.spec import ModelSpec, client_design, modifier_values
+from rendement.model.spec import ModelSpec, client_design, modifier_values
 
 ModelKind = Literal["estimated", "expert", "borrowed"]
 

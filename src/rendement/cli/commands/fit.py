@@ -47,13 +47,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rendement.spec import ModelSpec
+    from rendement.model.spec import ModelSpec
 
     t0 = time.perf_counter()
     if not args.out and not args.registry:
         raise UsageError("give --out MODEL_DIR or --registry REGISTRY_DIR")
     if args.from_spec:
-        from rendement.expert import model_from_spec_file
+        from rendement.model.expert import model_from_spec_file
 
         declared = model_from_spec_file(args.from_spec)
         where = _save(declared, args)
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.data_dir:
         raise UsageError("give a DATA_DIR to estimate from, or --from-spec SPEC.yaml")
     from rendement.contract import read_data_folder
-    from rendement.fitting import fit_model
+    from rendement.model.fitting import fit_model
     from rendement.progress import Progress
 
     progress = Progress(enabled=False if args.quiet else None)  # stage lines on a terminal
@@ -98,8 +98,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _save(model: object, args: argparse.Namespace) -> Path:
-    from rendement.model_folder import save_model
-    from rendement.registry import Registry
+    from rendement.model.folder import save_model
+    from rendement.model.registry import Registry
 
     if args.registry:
         reg = Registry.at(args.registry)

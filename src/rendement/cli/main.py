@@ -1,6 +1,6 @@
 """The ``rendement`` command: a thin layer over the Python API.
 
-Each subcommand lives in :mod:`rendement.commands` as a module with
+Each subcommand lives in :mod:`rendement.cli.commands` as a module with
 ``register(subparsers)`` and ``run(args) -> int``. User errors
 (:class:`rendement.errors.RendementError`) are printed without a stack trace
 and give exit status 2.
@@ -41,9 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         try:
-            module = importlib.import_module(f"rendement.commands.{name}")
+            module = importlib.import_module(f"rendement.cli.commands.{name}")
         except ModuleNotFoundError as exc:
-            if exc.name == f"rendement.commands.{name}":
+            if exc.name == f"rendement.cli.commands.{name}":
                 continue  # command not built (yet)
             raise
         module.register(sub)
@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
 def print_error(exc: RendementError) -> None:
     print(f"rendement: error: {exc}", file=sys.stderr)
     if isinstance(exc, DataValidationError):
-        from rendement.commands.validate import grouped_lines
+        from rendement.cli.commands.validate import grouped_lines
 
         for line in grouped_lines(exc.violations, "rendement validate DATA_DIR --json lists all"):
             print(line, file=sys.stderr)
