@@ -151,7 +151,7 @@ def test_small_town_with_selection_on_unobservables(selection: str) -> None:
     assert res.n_points >= 2 and res.identified
     assert res.mass_points["probability"].sum() == pytest.approx(1.0)
     assert res.selection_test is not None and res.selection_test["p"] < 0.05
-    text = res.summary()
+    text = str(res.summary())
     for piece in (
         "mass points",
         "search over the number of mass points",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 import pandas as pd
 
@@ -19,7 +19,21 @@ from rendement.errors import RendementError
 from rendement.model.hazard_model import HazardModel
 from rendement.model.spec import ModelSpec
 
+if TYPE_CHECKING:
+    from rendement.hazard.results import HazardResults
+    from rendement.hazard.toe.results import TimingOfEventsResults
+
 Heterogeneity = Literal["none", "npmle"]
+
+
+class FittedModel(NamedTuple):
+    """What :func:`fit_model` returns: the model (no data) and the estimation's results object.
+
+    Unpacks as ``model, results = fit_model(...)``.
+    """
+
+    model: HazardModel
+    results: HazardResults | TimingOfEventsResults
 
 
 class FitError(RendementError):
@@ -35,8 +49,8 @@ def fit_model(
     heterogeneity: Heterogeneity = "none",
     version: str | None = None,
     progress: bool = False,
-) -> tuple[HazardModel, Any]:
-    """Fit the model of ``meter`` on ``data`` (up to ``until``); returns the model and the results object."""
+) -> FittedModel:
+    """Fit the model of ``meter`` on ``data`` (up to ``until``): the model and the results object."""
     from rendement.hazard import fit_hazard
     from rendement.panel import build_panel
 
@@ -65,7 +79,9 @@ def fit_model(
     if heterogeneity == "npmle":
         from rendement.hazard.toe import fit_timing_of_events
 
-        results: Any = fit_timing_of_events(panel, resolved, instruments_catalogue=catalogue)
+        results: HazardResults | TimingOfEventsResults = fit_timing_of_events(
+            panel, resolved, instruments_catalogue=catalogue
+        )
     else:
         results = fit_hazard(panel, resolved, instruments_catalogue=catalogue)
     spells = panel.spells
@@ -83,8 +99,8 @@ def fit_model(
             "spells": int(len(spells)),
             "clients": int(spells["client_id"].nunique()),
             "events": int(panel.months["outflow"].sum()),
-            "loglik": float(getattr(results, "loglik", float("nan"))),
+            "loglik": float(results.loglik),
         },
     }
     model = results.to_model(kind="estimated", metadata=metadata)
-    return model, results
+    return FittedModel(model, results)

@@ -13,7 +13,7 @@ from rendement.hazard.design import (
     instrument_counts,
     thin_instrument_problems,
 )
-from rendement.hazard.results import term_group
+from rendement.hazard.inference import term_group
 from rendement.model.hazard_model import HazardModel
 from rendement.panel import PersonMonthPanel
 from rendement.report import plots
