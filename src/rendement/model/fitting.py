@@ -18,6 +18,7 @@ from rendement.contract.schema import METERS
 from rendement.errors import RendementError
 from rendement.model.hazard_model import HazardModel
 from rendement.model.spec import ModelSpec
+from rendement.progress import Progress, progress_for
 
 if TYPE_CHECKING:
     from rendement.hazard.results import HazardResults
@@ -48,9 +49,13 @@ def fit_model(
     until: dt.date | pd.Timestamp | None = None,
     heterogeneity: Heterogeneity = "none",
     version: str | None = None,
-    progress: bool = False,
+    progress: Progress | bool | None = False,
 ) -> FittedModel:
-    """Fit the model of ``meter`` on ``data`` (up to ``until``): the model and the results object."""
+    """Fit the model of ``meter`` on ``data`` (up to ``until``): the model and the results object.
+
+    ``progress``: stage lines (:mod:`rendement.progress`): a reporter, True, False or
+    None (only on a terminal).
+    """
     from rendement.hazard import fit_hazard
     from rendement.panel import build_panel
 
@@ -71,16 +76,15 @@ def fit_model(
         else None
     )
     resolved = base.resolve(data.clients, instruments=codes, calendar_years=years)
-    if progress:
-        print(
-            f"  person-month panel: {panel.n_person_months:,} months of {len(panel.spells):,} spells",
-            flush=True,
-        )
+    prog = progress_for(progress)
+    prog.line(
+        f"person-month panel: {panel.n_person_months:,} months of {len(panel.spells):,} spells"
+    )
     if heterogeneity == "npmle":
         from rendement.hazard.toe import fit_timing_of_events
 
         results: HazardResults | TimingOfEventsResults = fit_timing_of_events(
-            panel, resolved, instruments_catalogue=catalogue
+            panel, resolved, instruments_catalogue=catalogue, progress=prog.line
         )
     else:
         results = fit_hazard(panel, resolved, instruments_catalogue=catalogue)

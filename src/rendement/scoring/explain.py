@@ -25,6 +25,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from rendement.formatting import percent
 from rendement.model.hazard_model import HazardModel
 from rendement.model.spec import FEATURE_LEVELS
 from rendement.scoring.survival import hazard_from_eta
@@ -81,11 +82,6 @@ class Reason:
         d = asdict(self)
         d["hazard_ratio"] = self.hazard_ratio
         return d
-
-
-def percent(x: float, digits: int = 0) -> str:
-    """A share as a Dutch percentage: ``0.123`` -> ``"12%"`` (decimal comma when digits > 0)."""
-    return f"{100 * x:.{digits}f}%".replace(".", ",")
 
 
 def term_label(term: str) -> str:
