@@ -20,8 +20,6 @@ from rendement.contract import read_data_folder
 from rendement.model.folder import load_model
 from rendement.scoring.caseload import score_caseload
 
-pytest.importorskip("rendement.simulate")
-
 
 def _truth(town: object) -> tuple[pd.DataFrame, pd.DataFrame]:
     folder = town.truth_dir  # type: ignore[attr-defined]

@@ -132,14 +132,12 @@ def test_no_entry_equation_when_the_meter_has_no_instruments_in_the_data() -> No
 
 @pytest.mark.parametrize("selection", ["unobserved"])
 def test_small_town_with_selection_on_unobservables(selection: str) -> None:
-    simulate_mod = pytest.importorskip("rendement.simulate")
     from rendement.contract.folder import DataFolder
     from rendement.model.spec import ModelSpec
     from rendement.panel import build_panel
+    from rendement.simulate import SimulationConfig, simulate
 
-    sim = simulate_mod.simulate(
-        simulate_mod.SimulationConfig(clients=4000, seed=9, heterogeneity=True, selection=selection)
-    )
+    sim = simulate(SimulationConfig(clients=4000, seed=9, heterogeneity=True, selection=selection))
     data = DataFolder(sim.clients, sim.spells, sim.trajectories, sim.instruments)
     panel = build_panel(data, until=sim.as_of)
     spec = ModelSpec().resolve(data.clients, instruments=list(panel.instruments))

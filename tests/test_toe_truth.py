@@ -48,7 +48,6 @@ from rendement.panel import build_panel, caseload_state
 from rendement.scoring.caseload import score_caseload
 
 pytestmark = pytest.mark.slow
-pytest.importorskip("rendement.simulate")
 
 CLIENTS = 25_000
 SEED = 101
