@@ -89,8 +89,9 @@ def test_cli_list_activate_compare(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_compare_finds_the_known_shift_and_only_it() -> None:
     a = _model("2025-01", seed=5)
-    b = replace(a, params=a.params.copy(), metadata={"version": "2026-01"})
-    b.params["after:jobhunt"] += 0.5  # a known parameter shift, 5 standard errors of the change
+    shifted = a.params.copy()
+    shifted["after:jobhunt"] += 0.5  # a known parameter shift, 5 standard errors of the change
+    b = replace(a, params=shifted, metadata={"version": "2026-01"})
     cmp = compare_models(a, b)
     shifted = cmp.shifted()
     assert list(shifted["term"]) == ["after:jobhunt"]

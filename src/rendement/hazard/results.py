@@ -18,6 +18,7 @@ from rendement.hazard.identification import DroppedTerm
 from rendement.hazard.inference import TERM_GROUPS, EstimationResults
 from rendement.hazard.summary import Summary, SummaryTable, format_p
 from rendement.model.hazard_model import HazardModel, ModelKind
+from rendement.model.metadata import ModelMetadata
 from rendement.model.spec import ModelSpec
 
 
@@ -153,7 +154,7 @@ class HazardResults(EstimationResults):
             cov=self.cov.copy(),
             instruments=cat,
             kind=kind,
-            metadata=facts,
+            metadata=ModelMetadata(facts),
         )
 
 

@@ -14,6 +14,7 @@ make it. Only aggregates appear on the card, never client values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from rendement.model.hazard_model import HazardModel
@@ -52,10 +53,10 @@ KIND_NAMES = {
 _TODO = "[in te vullen door de gemeente]"
 
 
-def render_model_card(model: HazardModel, evaluation: dict[str, Any] | None = None) -> str:
+def render_model_card(model: HazardModel, evaluation: Mapping[str, Any] | None = None) -> str:
     """The model card of ``model`` as Markdown (Dutch), from ``templates/model_card.md.j2``."""
-    meta = model.metadata or {}
-    ev = evaluation if evaluation is not None else meta.get("evaluation")
+    meta = model.metadata
+    ev = evaluation if evaluation is not None else meta.evaluation
     het = model.heterogeneity
     text = render(
         "model_card.md.j2",
@@ -68,11 +69,11 @@ def render_model_card(model: HazardModel, evaluation: dict[str, Any] | None = No
         organisation=str(meta.get("organisation") or meta.get("organisatie") or _TODO),
         contact=str(meta.get("contact") or _TODO),
         todo=_TODO,
-        window=meta.get("training_window") or {},
-        metrics=meta.get("metrics") or {},
+        window=meta.training_window,
+        metrics=meta.metrics,
         features=", ".join(model.spec.features + model.spec.extra_features),
         instruments=", ".join(model.spec.instruments) or "geen",
         mass_points=len(het.locations) if het is not None else 0,
-        dropped=[d for d in meta.get("dropped_terms") or [] if isinstance(d, dict)],
+        dropped=meta.dropped_terms,
     )
     return text.rstrip() + "\n"

@@ -57,6 +57,7 @@ import yaml
 from rendement.contract.schema import CATEGORIES, METERS
 from rendement.errors import RendementError
 from rendement.model.hazard_model import HazardModel
+from rendement.model.metadata import ModelMetadata
 from rendement.model.spec import FEATURE_LEVELS, ModelSpec, SpecificationError
 
 
@@ -202,7 +203,12 @@ def _expert_model(path: Path, doc: dict[str, Any]) -> HazardModel:
         "declaration": doc,
     }
     return HazardModel(
-        spec, pd.Series(params, dtype=float), None, catalogue, kind="expert", metadata=meta
+        spec,
+        pd.Series(params, dtype=float),
+        None,
+        catalogue,
+        kind="expert",
+        metadata=ModelMetadata(meta),
     )
 
 
@@ -333,7 +339,7 @@ def _borrowed_model(path: Path, doc: dict[str, Any]) -> HazardModel:
         "recalibration": shift_note,
         "declared_in": str(path),
     }
-    return replace(other, params=params, kind="borrowed", metadata=meta)
+    return replace(other, params=params, kind="borrowed", metadata=ModelMetadata(meta))
 
 
 def recalibrate_baseline(

@@ -23,6 +23,7 @@ import datetime as dt
 import hashlib
 import json
 import platform
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ import pandas as pd
 from rendement import __version__
 from rendement.errors import ModelFolderError
 from rendement.model.hazard_model import HazardModel, Heterogeneity
+from rendement.model.metadata import ModelMetadata
 from rendement.model.spec import ModelSpec, SpecificationError
 from rendement.output import atomic_folder_files
 
@@ -78,10 +80,16 @@ def model_version(model: HazardModel) -> str:
     return str(model.metadata.get("version") or model.metadata.get("created", "")[:7] or "onbekend")
 
 
-def save_model(model: HazardModel, path: Path | str) -> Path:
-    """Write ``model`` as a model folder at ``path`` (whole or not at all)."""
+def save_model(
+    model: HazardModel, path: Path | str, *, extra_files: Mapping[str, str] | None = None
+) -> Path:
+    """Write ``model`` as a model folder at ``path`` (whole or not at all).
+
+    ``extra_files`` (name -> text) are written and checksummed too; without a
+    ``model_card.md`` among them the card is rendered from the model.
+    """
     out = Path(path)
-    meta = dict(model.metadata)
+    meta = model.metadata.to_dict()
     meta.setdefault("created", dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat())
     meta.setdefault("version", meta["created"][:7])
     with atomic_folder_files(out) as stage:
@@ -114,11 +122,11 @@ def save_model(model: HazardModel, path: Path | str) -> Path:
                 {"term": model.entry_params.index, "estimate": model.entry_params.to_numpy()}
             ).to_csv(stage / "entry_parameters.csv", index=False, float_format="%.17g")
             files["entry_parameters.csv"] = ""
-        extra = dict(meta.pop("_extra_files", None) or {})
+        extra = dict(extra_files or {})
         if "model_card.md" not in extra:  # every model folder carries its model card
             from rendement.model.card import render_model_card
 
-            extra["model_card.md"] = render_model_card(replace(model, metadata=meta))
+            extra["model_card.md"] = render_model_card(replace(model, metadata=ModelMetadata(meta)))
         for extra_name, text in extra.items():
             (stage / extra_name).write_text(text, encoding="utf-8")
             files[extra_name] = ""
@@ -230,9 +238,9 @@ def load_model(path: Path | str) -> HazardModel:
         if manifest.get("heterogeneity")
         else None
     )
-    meta = dict(manifest.get("metadata") or {})
-    meta["version"] = manifest.get("version") or folder.name
-    meta["path"] = str(folder)
+    meta = ModelMetadata(manifest.get("metadata") or {}).merged(
+        {"version": manifest.get("version") or folder.name, "path": str(folder)}
+    )
     return HazardModel(
         spec=spec,
         params=params,

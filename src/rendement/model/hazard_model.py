@@ -21,9 +21,30 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from rendement.model.metadata import ModelMetadata
 from rendement.model.spec import ModelSpec, client_design, modifier_values
 
 ModelKind = Literal["estimated", "expert", "borrowed"]
+
+
+def _locked(values: np.ndarray) -> np.ndarray:
+    out = np.array(values, copy=True)
+    out.flags.writeable = False
+    return out
+
+
+def read_only_series(s: pd.Series) -> pd.Series:
+    """A copy of a numeric series whose values cannot be written."""
+    return pd.Series(_locked(s.to_numpy(dtype=float)), index=s.index.copy(), name=s.name)
+
+
+def read_only_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose numpy-backed columns cannot be written."""
+    columns = {
+        c: _locked(col.to_numpy()) if isinstance(col.dtype, np.dtype) else col.array.copy()
+        for c, col in frame.items()
+    }
+    return pd.DataFrame(columns, index=frame.index.copy(), copy=False)
 
 
 @dataclass(frozen=True)
@@ -61,6 +82,14 @@ class Heterogeneity:
 class HazardModel:
     """Specification + parameters (+ covariance) + instrument catalogue of one meter.
 
+    The model cannot change after it is made: ``params``, ``cov``, ``instruments``
+    and ``entry_params`` are the model's own copies with read-only arrays (a write
+    raises ``ValueError``; catalogue columns of a pandas extension type, such as
+    ``string``, are copied but not locked), ``metadata`` is a read-only
+    :class:`~rendement.model.metadata.ModelMetadata`. A changed model is a new one
+    (``dataclasses.replace``), so whatever is derived from a model object (the
+    scoring cache, :mod:`rendement.scoring.prepared`) stays valid while it lives.
+
     ``params`` is indexed by term name (a subset of ``spec.terms()``: terms that
     could not be estimated are absent and count as 0, e.g. a level never seen in
     training). ``instruments`` is the catalogue (data-contract columns) of every
@@ -75,7 +104,19 @@ class HazardModel:
     kind: ModelKind = "estimated"
     heterogeneity: Heterogeneity | None = None
     entry_params: pd.Series | None = None  # instrument-entry hazard of a timing-of-events model
-    metadata: dict[str, Any] = field(default_factory=dict)
+    metadata: ModelMetadata = field(default_factory=ModelMetadata)
+
+    def __post_init__(self) -> None:
+        # Immutable in fact: private read-only copies of the tables, read-only metadata.
+        # A mapping is accepted for ``metadata`` and made a ModelMetadata.
+        set_ = object.__setattr__
+        set_(self, "params", read_only_series(self.params))
+        set_(self, "cov", None if self.cov is None else read_only_frame(self.cov))
+        set_(self, "instruments", read_only_frame(self.instruments))
+        if self.entry_params is not None:
+            set_(self, "entry_params", read_only_series(self.entry_params))
+        if not isinstance(self.metadata, ModelMetadata):
+            set_(self, "metadata", ModelMetadata(self.metadata))
 
     # ---- parameters --------------------------------------------------------
     def coef(self, term: str) -> float:

@@ -149,11 +149,9 @@ class Registry:
             import shutil
 
             shutil.rmtree(target)  # overwrite: no stale files of the old version stay behind
-        meta = dict(model.metadata)
-        meta["version"] = v
         from dataclasses import replace
 
-        save_model(replace(model, metadata=meta), target)
+        save_model(replace(model, metadata=model.metadata.merged({"version": v})), target)
         return target
 
     def activate(self, meter: str, version: str) -> None:

@@ -5,9 +5,10 @@ re-deriving the same things from the model every time: the scorable
 instruments and their catalogue rows, the coefficient vectors, the covariance
 check and the parameter draws. :func:`prepared` computes them once per model
 object and keeps them while the model lives (a weak reference; an entry is
-dropped when its model is garbage-collected). The model's ``params`` and
-``cov`` values are compared on every look-up, so a model changed in place is
-prepared again. Everything kept is read-only.
+dropped when its model is garbage-collected). A :class:`HazardModel` cannot
+change after it is made (read-only tables and metadata), so an entry stays valid
+for the life of its model: the cache is keyed by the model object alone.
+Everything kept is read-only.
 """
 
 from __future__ import annotations
@@ -31,18 +32,6 @@ def _read_only(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def _fingerprint(model: HazardModel) -> tuple[object, ...]:
-    params = model.params
-    cov = model.cov
-    return (
-        tuple(params.index),
-        params.to_numpy(dtype=float).tobytes(),
-        None if cov is None else (tuple(cov.index), tuple(cov.columns)),
-        None if cov is None else cov.to_numpy(dtype=float).tobytes(),
-        id(model.instruments),
-    )
-
-
 @dataclass
 class PreparedModel:
     """Per-model data scoring needs on every call (see the module docstring)."""
@@ -55,7 +44,6 @@ class PreparedModel:
     coefficients: Coefficients
     covariance_problem: str | None
     _model: weakref.ReferenceType[HazardModel]
-    _fingerprint: tuple[object, ...]
     _draws: dict[tuple[int, int], list[Coefficients]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -100,19 +88,18 @@ def _forget(key: int, ref: weakref.ReferenceType[HazardModel]) -> None:
 def prepared(model: HazardModel) -> PreparedModel:
     """The model's :class:`PreparedModel`, computed on first use and kept while the model lives."""
     key = id(model)
-    print_ = _fingerprint(model)
     with _CACHE_LOCK:
         entry = _CACHE.get(key)
-    if entry is not None and entry._model() is model and entry._fingerprint == print_:
+    if entry is not None and entry._model() is model:
         return entry
-    entry = _prepare(model, print_)
+    entry = _prepare(model)
     with _CACHE_LOCK:
         _CACHE[key] = entry
     weakref.finalize(model, _forget, key, entry._model)
     return entry
 
 
-def _prepare(model: HazardModel, print_: tuple[object, ...]) -> PreparedModel:
+def _prepare(model: HazardModel) -> PreparedModel:
     scorable = model.scorable_instruments()
     meter = model.meter_instruments
     catalogue = meter.set_index("instrument").reindex(scorable)
@@ -130,5 +117,4 @@ def _prepare(model: HazardModel, print_: tuple[object, ...]) -> PreparedModel:
         coefficients=_freeze(Coefficients.from_params(model.spec, model.params)),
         covariance_problem=covariance_problem(model),
         _model=weakref.ref(model),
-        _fingerprint=print_,
     )

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from rendement.model.hazard_model import HazardModel, Heterogeneity
+from rendement.model.metadata import ModelMetadata
 from rendement.model.spec import ModelSpec
 from rendement.simulate.catalogue import REINTEGRATION, catalogue, codes
 from rendement.simulate.config import SimulationConfig, SimulationConfigError
@@ -287,14 +288,16 @@ def true_process(config: SimulationConfig) -> TrueProcess:
         kind="expert",
         heterogeneity=het,
         entry_params=entry,
-        metadata={
-            "source": "simulation truth (Droomstad)",
-            "description": "The true outflow model the simulator drew the data from; "
-            "not estimated. Heterogeneity is spell-level (a new type at every inflow).",
-            "version": f"waarheid-seed{config.seed}",
-            "created": config.as_of_date.isoformat(),
-            "selection": config.selection,
-        },
+        metadata=ModelMetadata(
+            {
+                "source": "simulation truth (Droomstad)",
+                "description": "The true outflow model the simulator drew the data from; "
+                "not estimated. Heterogeneity is spell-level (a new type at every inflow).",
+                "version": f"waarheid-seed{config.seed}",
+                "created": config.as_of_date.isoformat(),
+                "selection": config.selection,
+            }
+        ),
     )
     return TrueProcess(
         model=model,

@@ -77,7 +77,7 @@ def truth_parameters(sim: Simulation) -> dict[str, Any]:
             "kind": model.kind,
             "specification": model.spec.to_dict(),
             "params": {k: float(v) for k, v in model.params.items()},
-            "metadata": model.metadata,
+            "metadata": model.metadata.to_dict(),
         },
         "heterogeneity": model.heterogeneity.to_dict() if model.heterogeneity else None,
         "entry": {

@@ -27,6 +27,7 @@ from rendement.hazard.inference import (
 from rendement.hazard.results import HazardResults
 from rendement.hazard.summary import Summary, SummaryTable, format_p
 from rendement.model.hazard_model import HazardModel, Heterogeneity, ModelKind
+from rendement.model.metadata import ModelMetadata
 from rendement.model.spec import ModelSpec
 
 
@@ -294,7 +295,7 @@ class TimingOfEventsResults(EstimationResults):
             kind=kind,
             heterogeneity=self.heterogeneity(),
             entry_params=entry if self.has_entry else None,
-            metadata=facts,
+            metadata=ModelMetadata(facts),
         )
 
 
