@@ -18,9 +18,6 @@ from rendement.model.hazard_model import HazardModel, Heterogeneity
 from rendement.model.spec import ModelSpec
 from rendement.scoring.caseload import score_clients
 from rendement.scoring.counterfactual import (
-    ClientStates,
-    Coefficients,
-    Scenario,
     cumulate,
     eta_with,
     eta_without,
@@ -29,6 +26,7 @@ from rendement.scoring.counterfactual import (
     survival,
     survivor_type_weights,
 )
+from rendement.scoring.states import ClientStates, Coefficients, Scenario
 from rendement.scoring.survival import restricted_mean_residual, survival_from_eta
 
 B = -2.0  # constant baseline: monthly hazard 1 - exp(-exp(-2)) = 0.1266

@@ -2,7 +2,7 @@
 
 For an advice, :func:`rendement.scoring.paths.interval_bounds` repeats the clients
 once per draw and scores them with per-client coefficients
-(:meth:`rendement.scoring.counterfactual.Coefficients.stack`). The model here has
+(:meth:`rendement.scoring.states.Coefficients.stack`). The model here has
 everything the linear predictor can hold (baseline pieces, client terms,
 effect modifiers, calendar years, mass points, success share, discounting) and
 the clients everything a state can be (waiting, running an instrument, after
@@ -21,7 +21,7 @@ from rendement.model.hazard_model import HazardModel, Heterogeneity
 from rendement.model.spec import ModelSpec
 from rendement.scoring import paths as score_paths
 from rendement.scoring.caseload import score_clients
-from rendement.scoring.counterfactual import Coefficients
+from rendement.scoring.states import Coefficients
 
 INSTRUMENTS = [
     {"instrument": "A", "price": 2500.0, "duration_months": 4, "waiting_months": 1},

@@ -153,7 +153,10 @@ class AdviceService:
     def score_batch(
         self, request: ScoresRequest, who: Principal, *, now: dt.datetime | None = None
     ) -> dict[str, Any]:
-        """Score up to 10,000 clients, log one advice per client, return ``ScoresResponse``."""
+        """Score up to 10,000 clients, log one advice per client, return ``ScoresResponse``.
+
+        Long: check, score and log a batch in one transaction-shaped sequence; each step uses the previous step's aligned rows.
+        """
         as_of = request.as_of or today()
         clients = request.clients
         frame = client_frame(

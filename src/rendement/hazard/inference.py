@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -144,6 +145,12 @@ class EstimationResults:
 
     def summary(self, alpha: float = 0.05) -> Summary:
         raise NotImplementedError
+
+    @staticmethod
+    def model_catalogue(catalogue: pd.DataFrame, codes: Sequence[str]) -> pd.DataFrame:
+        """The catalogue rows of the instruments ``codes`` whose states are in the model."""
+        keep = catalogue["instrument"].astype(str).isin(list(codes))
+        return catalogue[keep].reset_index(drop=True)
 
     def __str__(self) -> str:
         return str(self.summary())

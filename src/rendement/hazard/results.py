@@ -123,10 +123,7 @@ class HazardResults(EstimationResults):
                 "this fit was made on a generic design without a model specification and instrument "
                 "catalogue; only fit_hazard(panel, spec, instruments_catalogue=...) results become models"
             )
-        codes = list(self.spec.instruments)
-        cat = self.catalogue[self.catalogue["instrument"].astype(str).isin(codes)].reset_index(
-            drop=True
-        )
+        cat = self.model_catalogue(self.catalogue, self.spec.instruments)
         facts: dict[str, Any] = {
             "n_person_months": int(self.n_person_months),
             "n_spells": int(self.n_spells or 0),

@@ -128,9 +128,9 @@ def _parse_range(label: str) -> tuple[int, int | None]:
     return int(s), int(s)
 
 
-def _expert_model(path: Path, doc: dict[str, Any]) -> HazardModel:
+def _baseline(base: Any) -> tuple[list[int], list[float], list[str]]:
+    """The declared baseline: cut points, monthly outflow chances and the problems found."""
     problems: list[str] = []
-    base = doc.get("baseline_outflow")
     cuts: list[int] = []
     probs: list[float] = []
     if not isinstance(base, dict) or not base:
@@ -138,30 +138,33 @@ def _expert_model(path: Path, doc: dict[str, Any]) -> HazardModel:
             "baseline_outflow: missing; expected monthly outflow chances by months on benefit, "
             "e.g. {'1-3': 0.08, '4-12': 0.05, '13+': 0.02}"
         )
-    else:
-        expected_lo = 1
-        items = list(base.items())
-        for i, (label, prob) in enumerate(items):
-            try:
-                lo, hi = _parse_range(label)
-            except ValueError:
-                problems.append(
-                    f"baseline_outflow: range {label!r} is not like '1-3', '7' or '25+'"
-                )
-                continue
-            if lo != expected_lo:
-                problems.append(
-                    f"baseline_outflow: range {label!r} should start at month {expected_lo}"
-                )
-            if hi is None and i != len(items) - 1:
-                problems.append(f"baseline_outflow: open range {label!r} must be the last")
-            if not isinstance(prob, int | float) or not 0 < float(prob) < 1:
-                problems.append(
-                    f"baseline_outflow[{label}]: found {prob!r}; expected a chance between 0 and 1"
-                )
-            cuts.append(lo)
-            probs.append(float(prob) if isinstance(prob, int | float) else 0.5)
-            expected_lo = (hi + 1) if hi is not None else expected_lo
+        return cuts, probs, problems
+    expected_lo = 1
+    items = list(base.items())
+    for i, (label, prob) in enumerate(items):
+        try:
+            lo, hi = _parse_range(label)
+        except ValueError:
+            problems.append(f"baseline_outflow: range {label!r} is not like '1-3', '7' or '25+'")
+            continue
+        if lo != expected_lo:
+            problems.append(
+                f"baseline_outflow: range {label!r} should start at month {expected_lo}"
+            )
+        if hi is None and i != len(items) - 1:
+            problems.append(f"baseline_outflow: open range {label!r} must be the last")
+        if not isinstance(prob, int | float) or not 0 < float(prob) < 1:
+            problems.append(
+                f"baseline_outflow[{label}]: found {prob!r}; expected a chance between 0 and 1"
+            )
+        cuts.append(lo)
+        probs.append(float(prob) if isinstance(prob, int | float) else 0.5)
+        expected_lo = (hi + 1) if hi is not None else expected_lo
+    return cuts, probs, problems
+
+
+def _expert_model(path: Path, doc: dict[str, Any]) -> HazardModel:
+    cuts, probs, problems = _baseline(doc.get("baseline_outflow"))
     effects = doc.get("client_effects") or {}
     known_terms = ModelSpec().client_terms()
     if not isinstance(effects, dict):

@@ -32,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from rendement import __version__
+from rendement.contract.schema import INSTRUMENTS
 from rendement.errors import ModelFolderError
 from rendement.model.hazard_model import HazardModel, Heterogeneity
 from rendement.model.metadata import ModelMetadata
@@ -40,17 +41,7 @@ from rendement.output import atomic_folder_files
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-_CATALOGUE_COLUMNS = (
-    "instrument",
-    "label",
-    "meter",
-    "category",
-    "price",
-    "duration_months",
-    "waiting_months",
-    "success_share",
-    "capacity",
-)
+_CATALOGUE_COLUMNS = tuple(c.name for c in INSTRUMENTS.columns)  # the contract's order
 
 
 def library_versions() -> dict[str, str]:

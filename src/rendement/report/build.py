@@ -158,7 +158,10 @@ def key_figures(
     acc: GroupAccuracy,
     checks: list[FairnessCheck],
 ) -> dict[str, Any]:
-    """The headline numbers of the report (JSON-able; NaN becomes None)."""
+    """The headline numbers of the report (JSON-able; NaN becomes None).
+
+    Long: a flat list of the report's headline numbers, one short block per statistic.
+    """
     fairness: dict[str, Any] = {}
     for c in checks:
         fairness[c.attribute] = {

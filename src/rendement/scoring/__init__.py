@@ -1,5 +1,7 @@
 """The scoring engine: where every number of ``ranking.csv`` and ``returns.csv`` is computed.
 
+* :mod:`~rendement.scoring.states` - the clients' states, the coefficients and the
+  instruments to start (what a path is computed from);
 * :mod:`~rendement.scoring.counterfactual` - per client the path without and with
   each instrument (waiting, lock-in, after-effect);
 * :mod:`~rendement.scoring.survival` - hazards -> survival, outflow chances,

@@ -36,10 +36,10 @@ from rendement.contract.folder import DataFolder
 from rendement.errors import AsOfDateError, ModelMismatchError
 from rendement.model.hazard_model import HazardModel
 from rendement.output import atomic_folder_files
-from rendement.scoring.counterfactual import ClientStates
 from rendement.scoring.paths import ScoringTask, interval_bounds, point_scores
 from rendement.scoring.prepared import prepared
 from rendement.scoring.returns import SUCCESS_MONTHS_AFTER_END, best_instrument, discount_factors
+from rendement.scoring.states import ClientStates
 from rendement.scoring.tables import (
     RANKING_COLUMNS,
     RETURNS_COLUMNS,

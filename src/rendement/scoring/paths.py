@@ -16,9 +16,6 @@ import numpy as np
 
 from rendement.model.hazard_model import HazardModel
 from rendement.scoring.counterfactual import (
-    ClientStates,
-    Coefficients,
-    Scenario,
     after_shift,
     cumulate,
     cumulative_rates_with,
@@ -34,6 +31,7 @@ from rendement.scoring.returns import (
     net_return,
     success_probability,
 )
+from rendement.scoring.states import ClientStates, Coefficients, Scenario
 
 #: Clients per chunk are chosen so that one (months x clients) array has about this many cells.
 CELLS_PER_CHUNK = 1_500_000

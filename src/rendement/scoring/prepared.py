@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from rendement.model.hazard_model import HazardModel
-from rendement.scoring.counterfactual import Coefficients, Scenario, scenarios
 from rendement.scoring.intervals import covariance_problem, draw_parameters
+from rendement.scoring.states import Coefficients, Scenario, scenarios
 
 #: Sets of parameter draws kept per model (one per (n_draws, seed) asked for).
 MAX_DRAW_SETS = 4

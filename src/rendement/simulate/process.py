@@ -18,6 +18,8 @@ Leavers may return: a new spell of the same client, with a new type (spell-level
 heterogeneity) and characteristics at the new inflow. The state of every spell
 on benefit at the extraction date (month ``d + 1``) and the log-likelihood of
 its history for each type are kept for the ground truth (:mod:`.truth`).
+
+Long: the month loop and the decisions inside a month share the state of every client; the steps of a month are kept in the order they happen.
 """
 
 from __future__ import annotations

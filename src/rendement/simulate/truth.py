@@ -95,7 +95,10 @@ def ground_truth(
     spell_id: np.ndarray,
     monthly_benefit: np.ndarray,
 ) -> GroundTruth:
-    """The truth tables for the caseload ``state`` (arrays aligned with it)."""
+    """The truth tables for the caseload ``state`` (arrays aligned with it).
+
+    Long: the exact truth for every client and instrument in one vectorised pass over the same paths.
+    """
     spec = process.model.spec
     horizon = spec.horizon
     cat = process.model.instruments.reset_index(drop=True)

@@ -232,10 +232,7 @@ class TimingOfEventsResults(EstimationResults):
         """
         from rendement.hazard.toe.design import NO_ENTRY
 
-        codes = list(self.spec.instruments)
-        cat = self.catalogue[self.catalogue["instrument"].astype(str).isin(codes)].reset_index(
-            drop=True
-        )
+        cat = self.model_catalogue(self.catalogue, self.spec.instruments)
         entry = pd.concat(
             [self.entry_params, pd.Series(NO_ENTRY, index=list(self.entry_no_entry), dtype=float)]
         )
