@@ -87,9 +87,7 @@ def compare_models(
     changes = None
     if caseload is not None and len(caseload):
         changes = _client_changes(a, b, caseload)
-    return ModelComparison(
-        str(a.metadata.get("version", "a")), str(b.metadata.get("version", "b")), coef, eff, changes
-    )
+    return ModelComparison(a.metadata.version or "a", b.metadata.version or "b", coef, eff, changes)
 
 
 def _client_changes(a: HazardModel, b: HazardModel, caseload: pd.DataFrame) -> pd.DataFrame:

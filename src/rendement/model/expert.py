@@ -338,7 +338,7 @@ def _borrowed_model(path: Path, doc: dict[str, Any]) -> HazardModel:
         "version": str(doc["version"]),
         "source": doc.get("source", str(src_path)),
         "borrowed_from": str(src_path),
-        "borrowed_version": other.metadata.get("version"),
+        "borrowed_version": other.metadata.version,
         "recalibration": shift_note,
         "declared_in": str(path),
     }

@@ -68,7 +68,8 @@ def _manifest_digest(manifest: dict[str, Any]) -> str:
 
 
 def model_version(model: HazardModel) -> str:
-    return str(model.metadata.get("version") or model.metadata.get("created", "")[:7] or "onbekend")
+    meta = model.metadata
+    return meta.version or (meta.created or "")[:7] or "onbekend"
 
 
 def save_model(

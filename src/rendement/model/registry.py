@@ -139,7 +139,7 @@ class Registry:
     def register(
         self, model: HazardModel, version: str | None = None, *, overwrite: bool = False
     ) -> Path:
-        v = version or str(model.metadata.get("version") or "")
+        v = version or model.metadata.version or ""
         target = self.path(model.spec.meter, v)
         if target.exists() and not overwrite:
             raise RegistryError(
