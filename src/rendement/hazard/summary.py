@@ -8,7 +8,6 @@ lifelines' summaries do.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import pandas as pd
@@ -44,17 +43,10 @@ class Summary:
         return self.text
 
     def as_html(self) -> str:
-        parts = ['<div class="rendement-summary">']
-        parts += [f"<p>{html.escape(line)}</p>" for line in self.header]
-        for t in self.tables:
-            parts.append(f"<h4>{html.escape(t.title)}</h4>")
-            if t.frame is not None and not t.frame.empty:
-                parts.append(t.frame.to_html(float_format=lambda x: f"{x:.4g}", na_rep="-"))
-            if t.lines:
-                items = "".join(f"<li>{html.escape(line)}</li>" for line in t.lines)
-                parts.append(f"<ul>{items}</ul>")
-        parts.append("</div>")
-        return "\n".join(parts)
+        """The summary as an HTML fragment (``templates/summary.html.j2``)."""
+        from rendement.render import render
+
+        return render("summary.html.j2", summary=self, float_format=lambda x: f"{x:.4g}")
 
     def _repr_html_(self) -> str:
         return self.as_html()
