@@ -5,7 +5,10 @@ stores (as readable tables, see :mod:`rendement.model.folder`) and what scoring,
 planning, the service and the simulator's truth all evaluate. It holds no data.
 
 The pieces of the linear predictor (see :mod:`rendement.model.spec`) are exposed
-separately so that scoring can broadcast them without a loop per client:
+separately, for the simulator, the posterior type weights, the recalibration of a
+borrowed model and the explanations (scoring itself evaluates the same predictor
+from :class:`rendement.scoring.states.Coefficients`, parameter vectors it can swap
+for parameter draws):
 
 * :meth:`HazardModel.baseline_eta` - baseline per elapsed spell month;
 * :meth:`HazardModel.client_eta` - the client terms, one number per client;
