@@ -29,11 +29,11 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: venv
-	$(BIN)/python -m rendement.demo --out $(DEMO) --clients $(CLIENTS) --as-of $(AS_OF) --seed $(SEED) --serve $(SERVE)
+	$(BIN)/python -m rendement.cli.demo --out $(DEMO) --clients $(CLIENTS) --as-of $(AS_OF) --seed $(SEED) --serve $(SERVE)
 
 lint: venv
-	$(BIN)/ruff check src api tests benchmarks studies
-	$(BIN)/ruff format --check src api tests benchmarks studies
+	$(BIN)/ruff check src api tests benchmarks studies scripts
+	$(BIN)/ruff format --check src api tests benchmarks studies scripts
 	$(BIN)/mypy
 
 format: venv

@@ -1,7 +1,7 @@
 """Benchmark: estimating the hazard model on ~4 million person-months.
 
 Synthesises ~100,000 benefit spells (~4 million person-months, realistic client
-characteristics, 5 instruments) directly as arrays (rendement.hazard.synthetic),
+characteristics, 5 instruments) directly as arrays (``tests/hazard_synthetic.py``),
 then times ``fit_hazard`` (collapse + Newton-Raphson + clustered standard
 errors) and measures its peak memory. Reference software cannot run on the
 full data in reasonable time, so lifelines ``CoxTimeVaryingFitter``,
@@ -21,12 +21,17 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import sys
 import time
 import tracemalloc
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+# the synthetic panels are test helpers (tests/hazard_synthetic.py), not part of the package
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 
 def _rss_mb() -> float:
@@ -44,6 +49,7 @@ def main() -> None:
     args = ap.parse_args()
 
     import statsmodels.api as sm
+    from hazard_synthetic import default_truth, synthetic_panel
     from lifelines import CoxTimeVaryingFitter
     from threadpoolctl import threadpool_limits
 
@@ -54,7 +60,6 @@ def main() -> None:
         panel_design,
         person_month_design,
     )
-    from rendement.hazard.synthetic import default_truth, synthetic_panel
 
     warnings.simplefilter("ignore", HazardWarning)
     print(

@@ -19,9 +19,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from rendement.model import HazardModel
-from rendement.scoring import score_clients
-from rendement.spec import ModelSpec
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import ModelSpec
+from rendement.scoring.caseload import score_clients
 
 CODES = ("TRA", "WERK", "TAAL", "SOL", "LKS", "VRIJ", "OPST", "COACH")
 DURATIONS = (6, 3, 12, 4, 12, 9, 2, 6)

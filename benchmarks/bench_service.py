@@ -51,9 +51,9 @@ PRICES = (4000.0, 1500.0, 3000.0, 1200.0, 6600.0, 800.0, 900.0, 2500.0)
 
 def made_up_model(folder: Path, seed: int = 1) -> Path:
     """A seeded model with covariance (so advices have intervals), saved as a model folder."""
-    from rendement.model import HazardModel
-    from rendement.model_folder import save_model
-    from rendement.spec import ModelSpec
+    from rendement.model.folder import save_model
+    from rendement.model.hazard_model import HazardModel
+    from rendement.model.spec import ModelSpec
 
     spec = ModelSpec(instruments=CODES)
     rng = np.random.default_rng(seed)
@@ -114,7 +114,7 @@ def free_port() -> int:
 def start_service(
     model: Path, db: str, port: int, workers: int, env: dict[str, str], log: Path
 ) -> Any:
-    cmd = [sys.executable, "-m", "rendement.cli", "serve", "--model", str(model), "--db", db,
+    cmd = [sys.executable, "-m", "rendement.cli.main", "serve", "--model", str(model), "--db", db,
            "--port", str(port), "--workers", str(workers)]  # fmt: skip
     proc = subprocess.Popen(
         cmd, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=log.open("wb")

@@ -115,9 +115,9 @@ def time_fit(spells: int) -> None:
     from rendement.contract.folder import DataFolder
     from rendement.hazard import HazardWarning, fit_hazard
     from rendement.hazard.toe import fit_timing_of_events
+    from rendement.model.spec import ModelSpec
     from rendement.panel import build_panel
     from rendement.simulate import SimulationConfig, simulate
-    from rendement.spec import ModelSpec
 
     clients = int(spells / 1.27)  # Droomstad has about 1.27 spells per client
     sim = simulate(SimulationConfig(clients=clients, seed=7, selection="unobserved"))

@@ -39,13 +39,13 @@ de map `herschatting/`.""",
         "code",
         """from pathlib import Path
 
-from rendement.compare import compare_models
+from rendement.model.compare import compare_models
 from rendement.contract import check_data_folder, read_data_folder, summarise_folder
-from rendement.fitting import fit_model
-from rendement.model_card import render_model_card
-from rendement.model_folder import load_model
+from rendement.model.fitting import fit_model
+from rendement.model.card import render_model_card
+from rendement.model.folder import load_model
 from rendement.panel import caseload_state
-from rendement.registry import Registry
+from rendement.model.registry import Registry
 from rendement.report import build_report, write_report
 from rendement.simulate import SimulationConfig, simulate
 from rendement.timeutil import add_months

@@ -19,11 +19,11 @@ from pathlib import Path
 
 from rendement.contract import read_data_folder
 from rendement.hazard import fit_hazard
-from rendement.model_folder import load_model
+from rendement.model.folder import load_model
+from rendement.model.spec import ModelSpec
 from rendement.panel import build_panel
 from rendement.simulate import SimulationConfig, simulate
 from rendement.simulate.precision import sign_accuracy_study
-from rendement.spec import ModelSpec
 
 
 def main() -> None:

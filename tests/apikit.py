@@ -1,9 +1,9 @@
 """Helpers for the service tests: real models (declared and fitted), apps, clients and keys.
 
 * :func:`expert_model_dir` declares a model through the real code path
-  (``rendement.expert.model_from_spec_file`` -> ``save_model``), fast and exact;
+  (``rendement.model.expert.model_from_spec_file`` -> ``save_model``), fast and exact;
 * :func:`fitted_model_dir` fits the re-integration model on a simulated town
-  (``rendement.fitting.fit_model``), cached per machine like :mod:`simcache`,
+  (``rendement.model.fitting.fit_model``), cached per machine like :mod:`simcache`,
   so that intervals (which need a covariance matrix) are real.
 """
 
@@ -76,8 +76,8 @@ SIM_CONFIG: dict[str, Any] = {"clients": 1500, "seed": 11, "as_of": "2026-01-01"
 
 
 def expert_model_dir(root: Path, text: str = EXPERT_YAML) -> Path:
-    from rendement.expert import model_from_spec_file
-    from rendement.model_folder import save_model
+    from rendement.model.expert import model_from_spec_file
+    from rendement.model.folder import save_model
 
     root.mkdir(parents=True, exist_ok=True)
     spec = root / "expert.yaml"
@@ -97,8 +97,8 @@ def _engine_digest() -> str:
 def fitted_model_dir() -> Path:
     """A model fitted on a simulated town (cached; refitted when the engine's source changes)."""
     from rendement.contract import read_data_folder
-    from rendement.fitting import fit_model
-    from rendement.model_folder import save_model
+    from rendement.model.fitting import fit_model
+    from rendement.model.folder import save_model
 
     town = get_simulation(**SIM_CONFIG)
     key = hashlib.sha256(f"{town.data_dir}|{_engine_digest()}".encode()).hexdigest()[:16]

@@ -1,6 +1,6 @@
 """Hand-built caseload scores for the plan and lists tests.
 
-A score is what :func:`rendement.scoring.score_caseload` returns: a ranking
+A score is what :func:`rendement.scoring.caseload.score_caseload` returns: a ranking
 (one row per client) and returns (client x instrument, clients without a
 running instrument). These builders write them down directly, so planning and
 lists can be tested on exactly known numbers.

@@ -1,6 +1,6 @@
 """Hand-built hazard models and caseload frames for the scoring tests.
 
-A :class:`~rendement.model.HazardModel` is specification + parameters +
+A :class:`~rendement.model.hazard_model.HazardModel` is specification + parameters +
 catalogue, so small cases can be written down exactly: one baseline piece
 gives a constant monthly hazard, whose survival has a closed form.
 """
@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rendement.model import HazardModel, Heterogeneity
-from rendement.spec import ModelSpec
+from rendement.model.hazard_model import HazardModel, Heterogeneity
+from rendement.model.spec import ModelSpec
 
 #: One re-integration instrument as many tests use it (a catalogue row for :func:`catalogue`).
 JOBHUNT = {

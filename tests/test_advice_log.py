@@ -268,3 +268,14 @@ def test_startup_purges_expired_records(db_url: str, tmp_path: Path) -> None:
     with running_app(model_dir, db_url) as api:
         assert api.app.state.log.advice("expired") is None
         assert api.app.state.log.advice("kept") is not None
+
+
+def test_postgres_without_its_driver_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """psycopg is the optional ``postgres`` extra: without it the error says how to install it."""
+    import sys
+
+    from rendement_api.errors import AdviceLogError
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if not installed
+    with pytest.raises(AdviceLogError, match=r"rendement\[postgres\]"):
+        make_engine("postgresql+psycopg://user@127.0.0.1:1/db")

@@ -1,6 +1,6 @@
 """The service's API with a declared (expert) model: advice, validation, access, decisions, batch.
 
-Numbers are checked against :func:`rendement.scoring.score_clients` called
+Numbers are checked against :func:`rendement.scoring.caseload.score_clients` called
 directly on a frame built independently here, so the service adds no numbers
 of its own.
 """
@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 from apikit import CLIENT, expert_model_dir, key, running_app
 
-from rendement.model_folder import load_model
-from rendement.scoring import score_clients
+from rendement.model.folder import load_model
+from rendement.scoring.caseload import score_clients
 
 
 @pytest.fixture(scope="module")

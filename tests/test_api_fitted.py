@@ -2,7 +2,7 @@
 
 The batch is the simulated caseload typed in as caseworkers would (birth and
 inflow dates, completed and running instruments); its scores must equal
-:func:`rendement.scoring.score_clients` on :func:`rendement.panel.caseload_state`.
+:func:`rendement.scoring.caseload.score_clients` on :func:`rendement.panel.caseload_state`.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from apikit import SIM_CONFIG, fitted_model_dir, key, running_app
 from simcache import get_simulation
 
 from rendement.contract import read_data_folder
-from rendement.model_folder import load_model
+from rendement.model.folder import load_model
 from rendement.panel import caseload_state
-from rendement.scoring import score_clients
+from rendement.scoring.caseload import score_clients
 
 pytestmark = pytest.mark.slow  # the first run simulates and fits (cached afterwards)
 

@@ -9,7 +9,7 @@ import pytest
 from apikit import days_ago, expert_model_dir, running_app
 from rendement_api.db import AdviceLog, AdviceRecord, KeyStore, make_engine, migrate
 
-from rendement.cli import main
+from rendement.cli.main import main
 from rendement.errors import ModelFolderError
 
 
@@ -37,7 +37,7 @@ def test_altered_model_is_refused(model_dir: Path, tmp_path: Path) -> None:
 
 
 def test_incompatible_model_is_refused(model_dir: Path, tmp_path: Path) -> None:
-    from rendement.model_folder import _manifest_digest
+    from rendement.model.folder import _manifest_digest
 
     manifest_file = model_dir / "manifest.json"
     manifest = json.loads(manifest_file.read_text())
@@ -155,7 +155,7 @@ def test_settings_come_from_the_environment(
 def test_the_demo_keeps_one_secret_for_the_log_hash(tmp_path: Path) -> None:
     from rendement_api.settings import Settings
 
-    from rendement.demo import _demo_secret
+    from rendement.cli.demo import _demo_secret
 
     first = _demo_secret(tmp_path / "log-hash.key")
     assert _demo_secret(tmp_path / "log-hash.key") == first

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from contract_builders import set_cell, valid_tables, write_folder
 
-from rendement.cli import main
-from rendement.commands.validate import MAX_LINES_PER_FILE
+from rendement.cli.commands.validate import MAX_LINES_PER_FILE
+from rendement.cli.main import main
 
 RENDEMENT = Path(sys.executable).parent / "rendement"
 

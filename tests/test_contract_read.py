@@ -3,7 +3,6 @@ from CSV, Parquet and Excel, nothing written, and the speed at municipal scale."
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -180,15 +179,12 @@ def _municipality(folder: Path, clients: int, spells: int, trajectories: int) ->
     )
 
 
-def test_a_municipality_of_50000_clients_is_read_and_checked_in_seconds(tmp_path: Path) -> None:
+def test_a_municipality_of_50000_clients_is_read_and_checked(tmp_path: Path) -> None:
+    """Its speed is measured in ``benchmarks/bench_read.py``, not asserted here."""
     _municipality(tmp_path / "big", clients=50_000, spells=70_000, trajectories=20_000)
-    began = time.perf_counter()
     data = read_data_folder(tmp_path / "big")
-    elapsed = time.perf_counter() - began
     assert isinstance(data, DataFolder)
     assert (len(data.clients), len(data.spells), len(data.trajectories)) == (50_000, 70_000, 20_000)
-    # about 2 s on one core of the development machine; generous for a loaded CI runner
-    assert elapsed < 30, f"reading and checking took {elapsed:.1f} s"
 
 
 def test_every_one_of_many_violations_is_reported(tmp_path: Path) -> None:

@@ -13,11 +13,12 @@ from scoring_builders import (
     survival_by_hand,
 )
 
-import rendement.score_paths as score_paths
-from rendement.counterfactual import (
-    ClientStates,
-    Coefficients,
-    Scenario,
+import rendement.scoring.paths as score_paths
+from rendement.hazard.toe.known import AdviceHistories
+from rendement.model.hazard_model import HazardModel, Heterogeneity
+from rendement.model.spec import ModelSpec
+from rendement.scoring.caseload import score_clients
+from rendement.scoring.counterfactual import (
     cumulate,
     eta_with,
     eta_without,
@@ -25,11 +26,8 @@ from rendement.counterfactual import (
     rates_with,
     survival,
 )
-from rendement.hazard.toe.known import AdviceHistories
-from rendement.model import HazardModel, Heterogeneity
-from rendement.scoring import score_clients
-from rendement.spec import ModelSpec
-from rendement.survival import restricted_mean_residual, survival_from_eta
+from rendement.scoring.states import ClientStates, Coefficients, Scenario
+from rendement.scoring.survival import restricted_mean_residual, survival_from_eta
 
 B = -2.0  # constant baseline: monthly hazard 1 - exp(-exp(-2)) = 0.1266
 GAMMA, DELTA = -0.8, 0.6  # lock-in and after-effect of instrument A

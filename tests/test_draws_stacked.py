@@ -1,8 +1,8 @@
 """Intervals for a few clients: all parameter draws in one pass equal one pass per draw.
 
-For an advice, :func:`rendement.score_paths.interval_bounds` repeats the clients
+For an advice, :func:`rendement.scoring.paths.interval_bounds` repeats the clients
 once per draw and scores them with per-client coefficients
-(:meth:`rendement.counterfactual.Coefficients.stack`). The model here has
+(:meth:`rendement.scoring.states.Coefficients.stack`). The model here has
 everything the linear predictor can hold (baseline pieces, client terms,
 effect modifiers, calendar years, mass points, success share, discounting) and
 the clients everything a state can be (waiting, running an instrument, after
@@ -17,11 +17,11 @@ import pandas as pd
 import pytest
 from scoring_builders import caseload, catalogue
 
-from rendement import score_paths
-from rendement.counterfactual import Coefficients
-from rendement.model import HazardModel, Heterogeneity
-from rendement.scoring import score_clients
-from rendement.spec import ModelSpec
+from rendement.model.hazard_model import HazardModel, Heterogeneity
+from rendement.model.spec import ModelSpec
+from rendement.scoring import paths as score_paths
+from rendement.scoring.caseload import score_clients
+from rendement.scoring.states import Coefficients
 
 INSTRUMENTS = [
     {"instrument": "A", "price": 2500.0, "duration_months": 4, "waiting_months": 1},
@@ -103,7 +103,7 @@ def test_stacked_draws_equal_draw_by_draw(
 
 def test_stack_repeats_each_draw_for_every_client() -> None:
     model = _model(False)
-    from rendement.prepared import prepared
+    from rendement.scoring.prepared import prepared
 
     draws = prepared(model).draw_coefficients(3, seed=1)
     s = Coefficients.stack(draws, 2)

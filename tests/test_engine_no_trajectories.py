@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from simcache import get_simulation
 
-from rendement.cli import main
+from rendement.cli.main import main
 
 
 def test_fit_score_and_lists_without_trajectories(

@@ -34,12 +34,12 @@ from simcache import get_simulation
 from rendement.contract import read_data_folder
 from rendement.contract.folder import DataFolder
 from rendement.hazard import fit_hazard
-from rendement.model import HazardModel
-from rendement.model_folder import load_model
+from rendement.model.folder import load_model
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import ModelSpec
 from rendement.panel import build_panel
-from rendement.scoring import CaseloadScore, score_caseload
+from rendement.scoring.caseload import CaseloadScore, score_caseload
 from rendement.simulate.precision import sign_accuracy_study
-from rendement.spec import ModelSpec
 from rendement.timeutil import months_between_arrays
 
 pytestmark = pytest.mark.slow

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from rendement.cli import main
-from rendement.expert import SpecFileError, model_from_spec_file
-from rendement.model_folder import load_model
+from rendement.cli.main import main
+from rendement.model.expert import SpecFileError, model_from_spec_file
+from rendement.model.folder import load_model
 
 EXPERT = """
 kind: expert

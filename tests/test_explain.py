@@ -8,7 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rendement.explain import (
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import ModelSpec
+from rendement.scoring.explain import (
     client_reasons,
     duration_reason,
     percent,
@@ -17,8 +19,6 @@ from rendement.explain import (
     reference_client,
     term_label,
 )
-from rendement.model import HazardModel
-from rendement.spec import ModelSpec
 
 CATALOGUE = pd.DataFrame(
     [{"instrument": "jobhunt", "label": "Sollicitatietraining", "meter": "reintegratie", "category": "1",

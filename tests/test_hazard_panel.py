@@ -13,15 +13,14 @@ import json
 
 import numpy as np
 import pandas as pd
-import pytest
+from hazard_synthetic import EntryRule, SyntheticPanel, default_truth, synthetic_panel
+from simcache import get_simulation
 
+import rendement.panel as panel_module
 from rendement.contract.folder import DataFolder
 from rendement.hazard import fit_hazard
-from rendement.hazard.synthetic import EntryRule, SyntheticPanel, default_truth, synthetic_panel
-from rendement.spec import ModelSpec
+from rendement.model.spec import ModelSpec
 from rendement.timeutil import months_between_arrays
-
-panel_module = pytest.importorskip("rendement.panel")
 
 
 def date_at_month(start: np.ndarray, months: np.ndarray) -> np.ndarray:
@@ -139,8 +138,7 @@ def test_recovers_the_truth_of_the_project_simulator() -> None:
     into instruments on observables only: the model is correctly specified, so every
     estimate must lie within 3.5 clustered standard errors of the simulator's truth
     (``truth/parameters.json``)."""
-    simcache = pytest.importorskip("simcache")
-    town = simcache.get_simulation(clients=8000, seed=5, heterogeneity=False, selection="observed")
+    town = get_simulation(clients=8000, seed=5, heterogeneity=False, selection="observed")
     from rendement.contract import read_data_folder
 
     data = read_data_folder(town.data_dir)

@@ -17,14 +17,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from hazard_synthetic import EntryRule, SyntheticPanel, default_truth, synthetic_panel
 from lifelines import CoxTimeVaryingFitter
 from statsmodels.stats.sandwich_covariance import cov_cluster
 from threadpoolctl import threadpool_limits
 
 from rendement.hazard import fit_hazard
-from rendement.hazard.synthetic import EntryRule, SyntheticPanel, default_truth, synthetic_panel
-from rendement.model import HazardModel
-from rendement.spec import ModelSpec, client_design
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import ModelSpec, client_design
 
 RULES = {
     "JOBHUNT": EntryRule(0.05, {"education[laag]": 0.5, "age_band[55+]": -0.5}),

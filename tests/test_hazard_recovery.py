@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hazard_synthetic import EntryRule, default_truth, synthetic_panel
 
 from rendement.hazard import fit_hazard
-from rendement.hazard.synthetic import EntryRule, default_truth, synthetic_panel
 
 RULES = {
     "TRAINING": EntryRule(

@@ -22,7 +22,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from rendement.cli import main
+from rendement.cli.main import main
 
 KEY = "sleutel-van-het-logboek-" * 2
 

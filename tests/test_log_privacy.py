@@ -13,7 +13,7 @@ from rendement_api.db import AdviceLog, make_engine, migrate
 from rendement_api.errors import AdviceLogError
 from sqlalchemy import text
 
-from rendement.cli import main
+from rendement.cli.main import main
 
 SECRET = "geheime-logsleutel-" * 2
 

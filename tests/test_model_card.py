@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -11,11 +12,11 @@ import pytest
 from scoring_builders import JOBHUNT, catalogue
 
 from rendement.errors import ModelFolderError
-from rendement.expert import model_from_spec_file
-from rendement.model import HazardModel
-from rendement.model_card import CARD_SECTIONS, render_model_card
-from rendement.model_folder import load_model, save_model
-from rendement.spec import ModelSpec
+from rendement.model.card import CARD_SECTIONS, render_model_card
+from rendement.model.expert import model_from_spec_file
+from rendement.model.folder import load_model, save_model
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import ModelSpec
 
 EXPERT = """
 kind: expert
@@ -131,7 +132,7 @@ def test_card_with_evaluation_shows_performance_and_fairness() -> None:
     assert "2.60x the overall value" in card
     # stored evaluation in the metadata is used when none is given
     m = _estimated()
-    m.metadata["evaluation"] = EVALUATION
+    m = replace(m, metadata=m.metadata.merged({"evaluation": EVALUATION}))
     assert render_model_card(m) == card
 
 
@@ -165,8 +166,6 @@ def test_every_saved_model_carries_a_checksummed_card(tmp_path: Path) -> None:
 
 
 def test_a_given_card_is_kept(tmp_path: Path) -> None:
-    m = _estimated()
-    m.metadata["_extra_files"] = {"model_card.md": "# Eigen kaart\n"}
-    save_model(m, tmp_path / "m")
+    save_model(_estimated(), tmp_path / "m", extra_files={"model_card.md": "# Eigen kaart\n"})
     assert (tmp_path / "m" / "model_card.md").read_text() == "# Eigen kaart\n"
     load_model(tmp_path / "m")

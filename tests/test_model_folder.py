@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 
 from rendement.errors import ModelFolderError
-from rendement.model import HazardModel, Heterogeneity
-from rendement.model_folder import load_model, save_model
-from rendement.spec import ModelSpec
+from rendement.model.folder import load_model, save_model
+from rendement.model.hazard_model import HazardModel, Heterogeneity
+from rendement.model.spec import ModelSpec
 
 
 def _catalogue() -> pd.DataFrame:
@@ -72,7 +72,7 @@ def test_round_trip_is_exact_and_small(tmp_path: Path) -> None:
 def test_loads_in_a_fresh_process(tmp_path: Path) -> None:
     save_model(_model(), tmp_path / "m")
     code = (
-        "from rendement.model_folder import load_model; m = load_model(r'%s'); "
+        "from rendement.model.folder import load_model; m = load_model(r'%s'); "
         "print(len(m.params), m.kind)" % (tmp_path / "m")
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -6,7 +6,6 @@ import importlib.util
 import json
 import os
 import sys
-import time
 from pathlib import Path
 
 import nbformat
@@ -53,9 +52,7 @@ def test_notebook_runs_from_data_check_to_activation(
         kernel_name="python3",
         resources={"metadata": {"path": str(tmp_path)}},
     )
-    started = time.perf_counter()
     client.execute()
-    assert time.perf_counter() - started < 110
     work = tmp_path / "herschatting"
     assert json.loads((work / "models" / "active.json").read_text()) == {"reintegratie": "2026-01"}
     assert (work / "models" / "reintegratie" / "2025-01" / "model_card.md").exists()

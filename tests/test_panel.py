@@ -16,8 +16,8 @@ import pytest
 from test_panel_tables import make_folder
 
 from rendement.errors import AsOfDateError
+from rendement.model.spec import ModelSpec, client_design
 from rendement.panel import PersonMonthPanel, build_panel, instrument_episodes
-from rendement.spec import ModelSpec, client_design
 
 BASIC = ["month", "calendar_month", "outflow"]
 

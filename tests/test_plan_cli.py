@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from simcache import get_simulation
 
-from rendement.cli import main
+from rendement.cli.main import main
 
 AS_OF = "2026-01-01"
 DROOMSTAD = {"clients": 3000, "seed": 7, "heterogeneity": True}  # as in test_report.py (cached)
@@ -17,8 +17,8 @@ DROOMSTAD = {"clients": 3000, "seed": 7, "heterogeneity": True}  # as in test_re
 @pytest.fixture(scope="module")
 def town(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from rendement.contract import read_data_folder
-    from rendement.fitting import fit_model
-    from rendement.model_folder import save_model
+    from rendement.model.fitting import fit_model
+    from rendement.model.folder import save_model
 
     sim = get_simulation(**DROOMSTAD)
     root = tmp_path_factory.mktemp("town")

@@ -18,9 +18,9 @@ import pytest
 from simcache import get_simulation
 
 from rendement.contract import read_data_folder
-from rendement.fitting import fit_model
+from rendement.model.fitting import fit_model
 from rendement.plan import evaluate_assignment, make_plan
-from rendement.scoring import score_caseload
+from rendement.scoring.caseload import score_caseload
 
 pytestmark = pytest.mark.slow
 

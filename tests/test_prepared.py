@@ -1,4 +1,4 @@
-"""The per-model cache of scoring (rendement.prepared) and the fast cumulation for few clients.
+"""The per-model cache of scoring (rendement.scoring.prepared) and the fast cumulation for few clients.
 
 Cached scoring must give the very numbers of a fresh model; a model changed in
 place must be prepared again; an entry must go when its model goes.
@@ -7,14 +7,16 @@ place must be prepared again; an entry must go when its model goes.
 from __future__ import annotations
 
 import gc
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
+import pytest
 from scoring_builders import TOWN_INSTRUMENTS, caseload, town_model
 
-from rendement import prepared as prep_mod
-from rendement.counterfactual import CUMSUM_MAX_CLIENTS, cumulate
-from rendement.scoring import score_clients
+from rendement.scoring import prepared as prep_mod
+from rendement.scoring.caseload import score_clients
+from rendement.scoring.counterfactual import CUMSUM_MAX_CLIENTS, cumulate
 
 CODES = [r["instrument"] for r in TOWN_INSTRUMENTS]
 
@@ -35,15 +37,25 @@ def test_cached_scores_equal_a_fresh_models_to_the_bit() -> None:
         pd.testing.assert_frame_equal(a, c, check_exact=True)
 
 
-def test_a_model_changed_in_place_is_prepared_again() -> None:
+def test_a_model_cannot_change_in_place_and_a_changed_copy_is_prepared_anew() -> None:
     frame = caseload(2, months=[5, 20], codes=CODES)
     model = town_model(cov_scale=0.05)
     before = _score(model, frame)[0]
-    model.params.iloc[0] += 0.5  # a higher baseline: more outflow
-    after = _score(model, frame)[0]
+    with pytest.raises(ValueError, match="read-only"):
+        model.params.iloc[0] += 0.5
+    with pytest.raises(ValueError, match="read-only"):
+        model.cov.iloc[0, 0] = 1.0  # type: ignore[union-attr]
+    with pytest.raises(ValueError, match="read-only"):
+        model.instruments.loc[0, "price"] = 0.0
+    with pytest.raises(TypeError):
+        model.metadata["version"] = "other"  # type: ignore[index]
+    pd.testing.assert_frame_equal(_score(model, frame)[0], before, check_exact=True)
+    params = model.params.copy()
+    params.iloc[0] += 0.5  # a higher baseline: more outflow
+    changed = replace(model, params=params)
+    after = _score(changed, frame)[0]
     assert (after["p_outflow_6m"].to_numpy() > before["p_outflow_6m"].to_numpy()).all()
-    expected = _score(town_model(cov_scale=0.05), frame)[0]  # the unchanged model
-    pd.testing.assert_frame_equal(before, expected, check_exact=True)
+    assert prep_mod.prepared(changed) is not prep_mod.prepared(model)
 
 
 def test_the_entry_goes_with_its_model() -> None:

@@ -10,13 +10,13 @@ import pandas as pd
 import pytest
 from scoring_builders import JOBHUNT, catalogue
 
-from rendement.cli import main
-from rendement.compare import compare_models
+from rendement.cli.main import main
 from rendement.errors import ModelFolderError
-from rendement.model import HazardModel
-from rendement.model_folder import save_model
-from rendement.registry import Registry, RegistryError
-from rendement.spec import ModelSpec
+from rendement.model.compare import compare_models
+from rendement.model.folder import save_model
+from rendement.model.hazard_model import HazardModel
+from rendement.model.registry import Registry, RegistryError
+from rendement.model.spec import ModelSpec
 
 
 def _model(version: str, shift: float = 0.0, seed: int = 1) -> HazardModel:
@@ -89,8 +89,9 @@ def test_cli_list_activate_compare(tmp_path: Path, capsys: pytest.CaptureFixture
 
 def test_compare_finds_the_known_shift_and_only_it() -> None:
     a = _model("2025-01", seed=5)
-    b = replace(a, params=a.params.copy(), metadata={"version": "2026-01"})
-    b.params["after:jobhunt"] += 0.5  # a known parameter shift, 5 standard errors of the change
+    shifted = a.params.copy()
+    shifted["after:jobhunt"] += 0.5  # a known parameter shift, 5 standard errors of the change
+    b = replace(a, params=shifted, metadata={"version": "2026-01"})
     cmp = compare_models(a, b)
     shifted = cmp.shifted()
     assert list(shifted["term"]) == ["after:jobhunt"]

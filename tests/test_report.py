@@ -11,9 +11,9 @@ import pytest
 from simcache import get_simulation
 
 from rendement.contract import DataFolder, read_data_folder
-from rendement.expert import model_from_spec_file
-from rendement.fitting import fit_model
-from rendement.model import HazardModel
+from rendement.model.expert import model_from_spec_file
+from rendement.model.fitting import fit_model
+from rendement.model.hazard_model import HazardModel
 from rendement.report import SECTION_IDS, Report, build_report, write_report
 
 DROOMSTAD = {"clients": 3000, "seed": 7, "heterogeneity": True}

@@ -17,8 +17,8 @@ import pytest
 from simcache import get_simulation
 
 from rendement.contract import read_data_folder
-from rendement.fitting import fit_model
-from rendement.model import HazardModel
+from rendement.model.fitting import fit_model
+from rendement.model.hazard_model import HazardModel
 from rendement.report import Calibration, calibration, holdout_sample
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from simcache import get_simulation
 
-from rendement.cli import main
-from rendement.model_folder import load_model
+from rendement.cli.main import main
+from rendement.model.folder import load_model
 from rendement.progress import Progress
 
 DROOMSTAD = {"clients": 3000, "seed": 7, "heterogeneity": True}  # as in test_report.py

@@ -10,9 +10,9 @@ import pytest
 from scoring_builders import JOBHUNT, catalogue
 
 from rendement.contract import read_data_folder
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import ModelSpec
 from rendement.report import HoldoutError, holdout_sample
-from rendement.spec import ModelSpec
 
 
 def _write(folder: Path, tables: dict[str, str]) -> Path:

@@ -7,7 +7,7 @@ import pytest
 from simcache import get_simulation
 
 from rendement.contract import read_data_folder
-from rendement.fitting import fit_model
+from rendement.model.fitting import fit_model
 from rendement.report import build_report
 
 

@@ -6,14 +6,14 @@ import numpy as np
 import pytest
 from scoring_builders import caseload, cloglog, constant_model, remaining_by_hand, survival_by_hand
 
-from rendement.returns import (
+from rendement.scoring.caseload import score_clients
+from rendement.scoring.returns import (
     best_instrument,
     discount_factors,
     discounted_months,
     expected_cost,
     net_return,
 )
-from rendement.scoring import score_clients
 
 B = -2.0
 

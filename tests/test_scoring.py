@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scoring_builders import caseload, constant_model
 
-from rendement.scoring import RANKING_COLUMNS, RETURNS_COLUMNS, score_clients
+from rendement.scoring.caseload import RANKING_COLUMNS, RETURNS_COLUMNS, score_clients
 
 B = -2.0
 X = {"instrument": "X", "price": 1500.0, "duration_months": 3, "waiting_months": 1}

@@ -17,10 +17,8 @@ import pytest
 from simcache import get_simulation
 
 from rendement.contract import read_data_folder
-from rendement.model_folder import load_model
-from rendement.scoring import score_caseload
-
-pytest.importorskip("rendement.simulate")
+from rendement.model.folder import load_model
+from rendement.scoring.caseload import score_caseload
 
 
 def _truth(town: object) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -14,19 +14,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rendement.cli import main
+from rendement.cli.main import main
 from rendement.contract import read_data_folder
 from rendement.contract.schema import TABLES
-from rendement.model_folder import load_model
+from rendement.model.folder import load_model
 from rendement.panel import build_panel, caseload_state
-from rendement.simulate import Simulation, SimulationConfig, SimulationConfigError, simulate
-from rendement.simulate.terms import BandTerms
-from rendement.simulate.truth import posterior_weights
-from rendement.survival import (
+from rendement.scoring.survival import (
     outflow_probability,
     restricted_mean_residual,
     survival_from_eta,
 )
+from rendement.simulate import Simulation, SimulationConfig, SimulationConfigError, simulate
+from rendement.simulate.terms import BandTerms
+from rendement.simulate.truth import posterior_weights
 from rendement.timeutil import months_between_arrays
 
 SMALL = {"clients": 1500, "seed": 11, "as_of": "2026-01-01"}

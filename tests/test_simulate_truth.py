@@ -16,24 +16,22 @@ Every comparison is a z-statistic with fixed seeds: deterministic, never flaky.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 from lifelines import KaplanMeierFitter
 from test_simulate import _panel_loglik
 
-from rendement.simulate import Simulation, SimulationConfig, simulate
-from rendement.simulate.forward import simulate_remaining
-from rendement.simulate.truth import path_eta, posterior_weights, without_path
-from rendement.survival import (
+from rendement.scoring.survival import (
     mixture_survival,
     outflow_probability,
     restricted_mean_residual,
     survival_from_eta,
 )
+from rendement.simulate import Simulation, SimulationConfig, simulate
+from rendement.simulate.forward import simulate_remaining
+from rendement.simulate.truth import path_eta, posterior_weights, without_path
 from rendement.timeutil import months_between_arrays
 
 Z_MAX = 4.0
@@ -180,13 +178,3 @@ def test_magnitudes_are_realistic() -> None:
     fast = c.loc[werkstage.index, "p_outflow_6m"] > 0.35
     assert fast.sum() > 10
     assert (werkstage.loc[fast, "net_return_eur"] < 0).mean() > 0.5
-
-
-@pytest.mark.slow
-def test_fifty_thousand_clients_within_a_minute() -> None:
-    started = time.perf_counter()
-    sim = simulate(SimulationConfig(clients=50000, seed=61))
-    seconds = time.perf_counter() - started
-    print(f"simulate(50,000 clients): {seconds:.1f} s, caseload {len(sim.truth_caseload):,}")
-    assert len(sim.clients) == 50000
-    assert seconds < 60

@@ -13,18 +13,18 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scoring_builders import caseload
-
-from rendement.hazard.synthetic import (
+from hazard_synthetic import (
     EntryRule,
     default_catalogue,
     default_truth,
     synthetic_panel,
 )
+from rendement_api.services.served_model import model_warning
+from scoring_builders import caseload
+
 from rendement.hazard.toe import MixtureIdentificationWarning, fit_timing_of_events
 from rendement.hazard.toe.fit import MIN_ENTRIES
-from rendement.scoring import score_clients
-from rendement_api.services.served_model import model_warning
+from rendement.scoring.caseload import score_clients
 
 
 def _fit(entry_base: float, n_spells: int = 1500):  # type: ignore[no-untyped-def]

@@ -19,13 +19,13 @@ from functools import cache
 import numpy as np
 import pandas as pd
 import pytest
+from hazard_synthetic import default_catalogue, default_truth, synthetic_panel
 
 from rendement.hazard import HazardWarning, fit_cloglog, fit_hazard
-from rendement.hazard.synthetic import default_catalogue, default_truth, synthetic_panel
 from rendement.hazard.toe import TimingOfEventsResults, fit_timing_of_events
 from rendement.hazard.toe.design import NO_ENTRY, entry_risk
-from rendement.model_folder import load_model, save_model
-from rendement.spec import client_design
+from rendement.model.folder import load_model, save_model
+from rendement.model.spec import client_design
 
 
 @cache
@@ -134,14 +134,12 @@ def test_no_entry_equation_when_the_meter_has_no_instruments_in_the_data() -> No
 
 @pytest.mark.parametrize("selection", ["unobserved"])
 def test_small_town_with_selection_on_unobservables(selection: str) -> None:
-    simulate_mod = pytest.importorskip("rendement.simulate")
     from rendement.contract.folder import DataFolder
+    from rendement.model.spec import ModelSpec
     from rendement.panel import build_panel
-    from rendement.spec import ModelSpec
+    from rendement.simulate import SimulationConfig, simulate
 
-    sim = simulate_mod.simulate(
-        simulate_mod.SimulationConfig(clients=4000, seed=9, heterogeneity=True, selection=selection)
-    )
+    sim = simulate(SimulationConfig(clients=4000, seed=9, heterogeneity=True, selection=selection))
     data = DataFolder(sim.clients, sim.spells, sim.trajectories, sim.instruments)
     panel = build_panel(data, until=sim.as_of)
     spec = ModelSpec().resolve(data.clients, instruments=list(panel.instruments))
@@ -153,7 +151,7 @@ def test_small_town_with_selection_on_unobservables(selection: str) -> None:
     assert res.n_points >= 2 and res.identified
     assert res.mass_points["probability"].sum() == pytest.approx(1.0)
     assert res.selection_test is not None and res.selection_test["p"] < 0.05
-    text = res.summary()
+    text = str(res.summary())
     for piece in (
         "mass points",
         "search over the number of mass points",

@@ -17,12 +17,11 @@ from functools import cache
 import numpy as np
 import pytest
 
+import rendement.simulate as simulate_mod
 from rendement.contract.folder import DataFolder
 from rendement.hazard.toe import posterior_type_weights
-from rendement.model import Heterogeneity
+from rendement.model.hazard_model import Heterogeneity
 from rendement.panel import build_panel, caseload_state
-
-simulate_mod = pytest.importorskip("rendement.simulate")
 
 
 @cache

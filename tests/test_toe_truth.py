@@ -42,13 +42,12 @@ from simcache import get_simulation
 from rendement.contract import read_data_folder
 from rendement.hazard import HazardWarning, fit_hazard
 from rendement.hazard.toe import fit_timing_of_events, posterior_type_weights
-from rendement.model_folder import load_model
+from rendement.model.folder import load_model
+from rendement.model.spec import ModelSpec
 from rendement.panel import build_panel, caseload_state
-from rendement.scoring import score_caseload
-from rendement.spec import ModelSpec
+from rendement.scoring.caseload import score_caseload
 
 pytestmark = pytest.mark.slow
-pytest.importorskip("rendement.simulate")
 
 CLIENTS = 25_000
 SEED = 101

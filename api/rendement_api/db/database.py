@@ -51,6 +51,11 @@ def make_engine(database_url: str) -> Engine:
         return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     except NoSuchModuleError as exc:
         raise AdviceLogError(f"no database driver for {url.drivername!r}: {exc}") from exc
+    except ImportError as exc:  # psycopg comes with the optional extra
+        raise AdviceLogError(
+            f"PostgreSQL needs the psycopg driver ({exc.name} is not installed). "
+            "Fix: pip install 'rendement[postgres]'"
+        ) from exc
 
 
 def _sqlite_engine(url: URL) -> Engine:

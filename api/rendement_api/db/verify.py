@@ -174,4 +174,3 @@ def _check(
             "RENDEMENT_LOG_HASH_KEY)",
         )
     return None
-

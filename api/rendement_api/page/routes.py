@@ -25,7 +25,7 @@ from fastapi.templating import Jinja2Templates
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from rendement.explain import percent
+from rendement.formatting import money, months, percent
 from rendement_api.auth import COOKIE
 from rendement_api.db.keys import Principal
 from rendement_api.errors import (
@@ -47,14 +47,13 @@ from rendement_api.page.forms import (
 from rendement_api.schemas.decisions import DecisionRequest
 from rendement_api.services.advice import AdviceService
 from rendement_api.services.decisions import record_decision
-from rendement_api.services.wording import euro, months_text
 
 router = APIRouter(include_in_schema=False)
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 templates.env.filters["pct"] = lambda x, d=0: "" if x is None else percent(float(x), d)
-templates.env.filters["euro"] = lambda x: "" if x is None else euro(float(x))
-templates.env.filters["months"] = lambda x: "" if x is None else months_text(float(x))
+templates.env.filters["euro"] = lambda x: "" if x is None else money(float(x))
+templates.env.filters["months"] = lambda x: "" if x is None else months(float(x))
 
 COOKIE_SECONDS = 12 * 3600
 

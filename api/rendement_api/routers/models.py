@@ -47,7 +47,7 @@ def read_models(
                 se[term] = math.sqrt(var) if var >= 0 and math.isfinite(var) else None
     meta = {
         k: v
-        for k, v in model.metadata.items()
+        for k, v in model.metadata.to_dict().items()
         if k
         in (
             "created",

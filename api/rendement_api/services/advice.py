@@ -1,7 +1,7 @@
 """Advices: score one client or a batch, phrase the result, and log it (append-only).
 
-The numbers come from :func:`rendement.scoring.score_clients` (through
-:mod:`rendement_api.services.engine`); the reasons from :mod:`rendement.explain`.
+The numbers come from :func:`rendement.scoring.caseload.score_clients` (through
+:mod:`rendement_api.services.engine`); the reasons from :mod:`rendement.scoring.explain`.
 The log keeps a hash of each client's canonicalised input (HMAC-SHA256 with the
 service's ``log_hash_key``) and the outputs, never the input values themselves.
 """
@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from rendement.explain import client_reasons, duration_reason
+from rendement.scoring.explain import client_reasons, duration_reason
 from rendement_api.db.advice_log import AdviceLog, AdviceRecord
 from rendement_api.db.keys import Principal
 from rendement_api.errors import AdviceNotFoundError, NotOwnAdviceError, OverloadedError
@@ -162,7 +162,10 @@ class AdviceService:
     def score_batch(
         self, request: ScoresRequest, who: Principal, *, now: dt.datetime | None = None
     ) -> dict[str, Any]:
-        """Score up to 10,000 clients, log one advice per client, return ``ScoresResponse``."""
+        """Score up to 10,000 clients, log one advice per client, return ``ScoresResponse``.
+
+        Long: check, score and log a batch in one transaction-shaped sequence; each step uses the previous step's aligned rows.
+        """
         as_of = request.as_of or today()
         clients = request.clients
         frame = client_frame(

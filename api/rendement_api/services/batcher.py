@@ -1,6 +1,6 @@
 """Scoring single advices together: requests that arrive while the engine is busy share a call.
 
-:func:`rendement.scoring.score_clients` has a fixed cost per call (per parameter
+:func:`rendement.scoring.caseload.score_clients` has a fixed cost per call (per parameter
 draw, and pandas set-up) that is much larger than the cost per client, so one
 call for 8 waiting clients takes about as long as a call for one.
 

@@ -129,6 +129,8 @@ def client_rows(
 ) -> ClientRows:
     """Check ``clients`` and derive what the caseload needs; raises :class:`InvalidInputError`
     with every problem. ``prefixes`` name each client in errors (``clients[3].`` in a batch).
+
+    Long: every check of a client's input in one place, so that all problems come back together in one answer.
     """
     model = served.model
     codes = served.state_codes

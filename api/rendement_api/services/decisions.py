@@ -39,7 +39,10 @@ def record_decision(
     *,
     now: dt.datetime | None = None,
 ) -> DecisionRecord:
-    """Check a decision against its advice and append it to the log."""
+    """Check a decision against its advice and append it to the log.
+
+    Long: every check of a decision against its advice before the one append, so that nothing is written when one fails.
+    """
     rec = service.stored(advice_id, who)
     advised = rec.best_instrument or "geen"
     options = ["geen"] + [i["instrument"] for i in rec.outputs.get("instruments", [])]
@@ -160,6 +163,8 @@ def decisions_summary(
     """Deviation rates per caseworker, team and advised instrument; the most frequent reasons.
 
     A manager whose key has a team sees that team only.
+
+    Long: one query and the three tables built from its rows (caseworker, team, instrument) with the reasons.
     """
     if end < start:
         raise InvalidInputError(

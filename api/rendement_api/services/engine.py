@@ -1,6 +1,6 @@
-"""The one place the service calls the scoring engine (:func:`rendement.scoring.score_clients`).
+"""The one place the service calls the scoring engine (:func:`rendement.scoring.caseload.score_clients`).
 
-Turns a :class:`rendement.scoring.CaseloadScore` into what advices need:
+Turns a :class:`rendement.scoring.caseload.CaseloadScore` into what advices need:
 the ranking indexed by ``client_id``, the returns with the interval bounds as
 ``net_return_low_eur`` / ``net_return_high_eur``, and the survival paths
 without and with each instrument for the chart.
@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rendement.model import HazardModel
-from rendement.returns import NO_INSTRUMENT
+from rendement.model.hazard_model import HazardModel
+from rendement.scoring.returns import NO_INSTRUMENT
 
 
 @dataclass
@@ -70,7 +70,7 @@ def score(
     keep_paths: bool,
     seed: int = 0,
 ) -> EngineResult:
-    from rendement.scoring import score_clients
+    from rendement.scoring.caseload import score_clients
 
     result = score_clients(
         model,

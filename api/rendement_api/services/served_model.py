@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from rendement.errors import ModelFolderError
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
 from rendement_api.settings import Settings
 
 KIND_TEXT = {
@@ -127,7 +127,7 @@ def model_path(settings: Settings) -> Path:
     """The folder to serve: ``model_dir``, or the registry's active model of ``meter``."""
     if settings.model_dir is not None:
         return Path(settings.model_dir)
-    from rendement.registry import Registry, RegistryError
+    from rendement.model.registry import Registry, RegistryError
 
     registry = Registry.at(settings.models_root)
     try:
@@ -141,7 +141,7 @@ def model_path(settings: Settings) -> Path:
 
 def load_served_model(settings: Settings) -> ServedModel:
     """Load and check the model; raises :class:`ModelFolderError` saying what is wrong."""
-    from rendement.model_folder import load_model
+    from rendement.model.folder import load_model
 
     path = model_path(settings)
     return serve_model(load_model(path), path)

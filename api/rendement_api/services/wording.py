@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from rendement.formatting import money, months
+
 NOTICE = (
     "Dit is een advies, geen besluit. De klantmanager beslist; wie afwijkt, legt de reden vast."
 )
@@ -14,16 +16,6 @@ GROUP_TEXT = {
     2: "Groep 2: stroomt naar verwachting binnen 6 tot 18 maanden uit",
     3: "Groep 3: stroomt naar verwachting niet binnen 18 maanden uit",
 }
-
-
-def euro(x: float) -> str:
-    """``1234.5`` -> ``"€ 1.235"`` (Dutch thousands separator, whole euros)."""
-    sign = "-" if x < 0 else ""
-    return f"{sign}€ {abs(x):,.0f}".replace(",", ".")
-
-
-def months_text(x: float) -> str:
-    return f"{x:.1f}".replace(".", ",")
 
 
 def recommendation(
@@ -50,19 +42,19 @@ def recommendation(
             top = max(hopeful, key=lambda i: float(i["net_return_high_eur"]))
             text += (
                 f" Zeker is dat niet: bij {top['label']} reikt het interval tot "
-                f"{euro(top['net_return_high_eur'])}."
+                f"{money(top['net_return_high_eur'])}."
             )
         return text
     row = next(i for i in instruments if i["instrument"] == best)
-    text = f"Advies: {row['label']}. Verwacht netto rendement {euro(row['net_return_eur'])}"
+    text = f"Advies: {row['label']}. Verwacht netto rendement {money(row['net_return_eur'])}"
     low, high = row.get("net_return_low_eur"), row.get("net_return_high_eur")
     if low is not None and high is not None:
-        text += f" (interval {euro(low)} tot {euro(high)})"
+        text += f" (interval {money(low)} tot {money(high)})"
     saved = row["months_saved"]
     text += (
-        f"; de klant is naar verwachting {months_text(saved)} maanden korter in de uitkering."
+        f"; de klant is naar verwachting {months(saved)} maanden korter in de uitkering."
         if saved >= 0
-        else f"; de klant is naar verwachting {months_text(-saved)} maanden langer in de uitkering."
+        else f"; de klant is naar verwachting {months(-saved)} maanden langer in de uitkering."
     )
     if low is not None and low < 0:
         # the sign of a return near zero is uncertain (README, "How many clients does the sign

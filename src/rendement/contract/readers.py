@@ -16,6 +16,8 @@ Excel, and the record number + 1 in Parquet (as if it had a header row).
 Problems that make a file unusable (unreadable, wrong encoding or delimiter,
 empty) or a row unreliable (wrong number of fields) are returned as
 :class:`~rendement.errors.Violation` objects, never raised.
+
+Long: one reader per format (CSV, Parquet, Excel) and the record checks they share; apart, each check would live far from the readers that rely on it.
 """
 
 from __future__ import annotations
@@ -218,6 +220,8 @@ def _from_records(
 
     CSV records hold strings only; Excel records hold typed values. Blank rows
     are dropped (their numbers are skipped, so later rows keep theirs).
+
+    Long: one pass over the records checks header, blank rows and field counts together, so that every problem of a file is reported at once.
     """
     if from_text:
         blank = [not "".join(r).strip() for r in records]

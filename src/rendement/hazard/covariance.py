@@ -8,10 +8,8 @@ the per-client score sums are exactly::
 
     S = (E diag(s1 - s0) + N diag(s0)) X          (clients x parameters)
 
-and the clustered covariance is ``c * B^-1 (S'S) B^-1`` with ``B`` the observed
-information and ``c = G/(G-1) * (n-1)/(n-k)`` the small-sample factor of
-statsmodels' and Stata's ``cluster`` option (``G`` clusters, ``n`` person-months,
-``k`` parameters).
+and the clustered covariance is :func:`rendement.hazard.inference.crv1_covariance`
+(``c * B^-1 (S'S) B^-1``, ``B`` the observed information, ``n`` = person-months).
 """
 
 from __future__ import annotations
@@ -22,6 +20,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from rendement.hazard.inference import crv1_covariance, symmetric_inverse
 from rendement.hazard.likelihood import CellLikelihood
 
 
@@ -86,7 +85,7 @@ def _dense_codes(cluster: np.ndarray) -> np.ndarray:
 
 def model_covariance(information: np.ndarray) -> np.ndarray:
     """Inverse observed information (no clustering)."""
-    return _inverse(information)
+    return symmetric_inverse(information)
 
 
 def clustered_covariance(
@@ -97,18 +96,7 @@ def clustered_covariance(
     s0 = lik.score_stay
     m = counts.events @ sp.diags(s1 - s0) + counts.trials @ sp.diags(s0)
     scores = np.asarray(m @ exog)
-    meat = scores.T @ scores
-    bread = _inverse(information)
-    n_obs = float(counts.trials.sum())
-    k = exog.shape[1]
-    g = counts.n_clusters
-    if g < 2 or n_obs <= k:
-        return np.full_like(meat, np.nan)
-    factor = g / (g - 1.0) * (n_obs - 1.0) / (n_obs - k)
-    cov = factor * bread @ meat @ bread
-    return (cov + cov.T) / 2.0
-
-
-def _inverse(information: np.ndarray) -> np.ndarray:
-    inv = np.linalg.inv(information)
-    return (inv + inv.T) / 2.0
+    bread = symmetric_inverse(information)
+    return crv1_covariance(
+        bread, scores, n_clusters=counts.n_clusters, n_obs=float(counts.trials.sum())
+    )

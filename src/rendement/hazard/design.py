@@ -33,7 +33,7 @@ from rendement.hazard.cells import CellDesign, distinct_rows
 from rendement.hazard.covariance import cluster_counts
 from rendement.hazard.identification import DroppedTerm
 from rendement.hazard.warnings import FewObservationsWarning, HazardFitError, SparseBaselineWarning
-from rendement.spec import ModelSpec, client_design
+from rendement.model.spec import ModelSpec, client_design
 
 ClusterBy = Literal["client", "spell", "none"]
 
@@ -78,7 +78,10 @@ class PanelDesign:
 def panel_design(
     panel: PanelLike, spec: ModelSpec, *, cluster: ClusterBy = "client"
 ) -> PanelDesign:
-    """Collapse ``panel`` into the cells of ``spec``'s design (see module docstring)."""
+    """Collapse ``panel`` into the cells of ``spec``'s design (see module docstring).
+
+    Long: the steps of the collapse (states, baseline pieces, calendar, cells, clusters) work on the same row arrays; split, a dozen arrays would be passed around.
+    """
     months = panel.months
     codes = (
         tuple(spec.instruments) if spec.instruments else tuple(str(c) for c in panel.instruments)

@@ -6,7 +6,7 @@ collapsed cells, with standard errors clustered by client by default.
 
 Two entry points:
 
-* :func:`fit_hazard` - the model of :mod:`rendement.spec` on a person-month panel
+* :func:`fit_hazard` - the model of :mod:`rendement.model.spec` on a person-month panel
   (:func:`rendement.panel.build_panel`);
 * :func:`fit_cloglog` - any person-period design (a data frame of covariates and a
   0/1 outcome per row), e.g. a reference data set; both end in :func:`fit_cells`.
@@ -14,7 +14,6 @@ Two entry points:
 
 from __future__ import annotations
 
-import contextlib
 import warnings
 from dataclasses import dataclass
 
@@ -26,10 +25,11 @@ from rendement.hazard.cells import CellDesign, collapse_rows
 from rendement.hazard.covariance import clustered_covariance, model_covariance
 from rendement.hazard.design import ClusterBy, PanelDesign, PanelLike, panel_design
 from rendement.hazard.identification import DroppedTerm, identify
+from rendement.hazard.inference import one_blas_thread
 from rendement.hazard.newton import newton_cloglog
 from rendement.hazard.results import HazardResults, dropped_frame
 from rendement.hazard.warnings import ConvergenceWarning, HazardFitError
-from rendement.spec import ModelSpec
+from rendement.model.spec import ModelSpec
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,7 @@ def fit_cells(design: CellDesign, *, maxiter: int = 100, tol: float = 1e-10) -> 
     busy machine, spin-waiting BLAS threads cost several times the work; results
     are also bit-for-bit reproducible.
     """
-    with _one_blas_thread():
+    with one_blas_thread():
         return _fit_cells(design, maxiter=maxiter, tol=tol)
 
 
@@ -94,14 +94,6 @@ def _fit_cells(design: CellDesign, *, maxiter: int, tol: float) -> CellFit:
         n_cells=design.n_cells,
         n_clusters=n_clusters,
     )
-
-
-def _one_blas_thread() -> contextlib.AbstractContextManager[object]:
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def fit_cloglog(

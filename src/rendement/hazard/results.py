@@ -1,41 +1,29 @@
 """The estimated hazard model as a results object (labelled pandas output).
 
 :class:`HazardResults` holds the estimates, their (clustered) covariance and
-the facts of the fit; it turns into a :class:`rendement.model.HazardModel`
+the facts of the fit; it turns into a :class:`rendement.model.hazard_model.HazardModel`
 (no data) with :meth:`HazardResults.to_model`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from rendement.errors import ModelMismatchError
 from rendement.hazard.identification import DroppedTerm
-from rendement.model import HazardModel, ModelKind
-from rendement.spec import ModelSpec
-
-TERM_GROUPS = ("baseline", "client", "instruments", "calendar")
-
-
-def term_group(term: str) -> str:
-    """``baseline``, ``instruments``, ``calendar`` or ``client`` (any other covariate)."""
-    if term.startswith("baseline:"):
-        return "baseline"
-    if term.startswith(("in:", "after:")):
-        return "instruments"
-    if term.startswith("calendar:"):
-        return "calendar"
-    return "client"
+from rendement.hazard.inference import TERM_GROUPS, EstimationResults
+from rendement.hazard.summary import Summary, SummaryTable, format_p
+from rendement.model.hazard_model import HazardModel, ModelKind
+from rendement.model.metadata import ModelMetadata
+from rendement.model.spec import ModelSpec
 
 
 @dataclass(frozen=True, eq=False)
-class HazardResults:
+class HazardResults(EstimationResults):
     """Estimates of the discrete-time proportional hazards (cloglog) model.
 
     ``params`` and ``cov`` are indexed by term name; ``cov_type`` is
@@ -62,62 +50,8 @@ class HazardResults:
     spec: ModelSpec | None = None
     catalogue: pd.DataFrame | None = None
 
-    # ---- inference -----------------------------------------------------------
-    @cached_property
-    def bse(self) -> pd.Series:
-        """Standard errors."""
-        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.params.index, name="se")
-
-    @cached_property
-    def zvalues(self) -> pd.Series:
-        return (self.params / self.bse).rename("z")
-
-    @cached_property
-    def pvalues(self) -> pd.Series:
-        """Two-sided p-values (normal approximation)."""
-        return pd.Series(
-            2.0 * stats.norm.sf(np.abs(self.zvalues.to_numpy())), index=self.params.index, name="p"
-        )
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Wald confidence intervals of the coefficients (columns ``lower``, ``upper``)."""
-        q = stats.norm.ppf(1.0 - alpha / 2.0)
-        return pd.DataFrame(
-            {"lower": self.params - q * self.bse, "upper": self.params + q * self.bse},
-            index=self.params.index,
-        )
-
-    def hazard_ratios(self, alpha: float = 0.05) -> pd.DataFrame:
-        """``exp(coef)`` with its confidence interval (columns ``hazard_ratio``, ``lower``, ``upper``).
-
-        For baseline pieces this is the monthly cumulative hazard ``-log(1 - h)``
-        of the reference client, not a ratio.
-        """
-        ci = np.exp(self.conf_int(alpha))
-        return pd.DataFrame(
-            {"hazard_ratio": np.exp(self.params), "lower": ci["lower"], "upper": ci["upper"]},
-            index=self.params.index,
-        )
-
-    def table(self, alpha: float = 0.05) -> pd.DataFrame:
-        """One row per term: group, coef, se, z, p, hazard ratio and its interval."""
-        hr = self.hazard_ratios(alpha)
-        return pd.DataFrame(
-            {
-                "group": [term_group(t) for t in self.params.index],
-                "coef": self.params,
-                "se": self.bse,
-                "z": self.zvalues,
-                "p": self.pvalues,
-                "hazard_ratio": hr["hazard_ratio"],
-                "hr_lower": hr["lower"],
-                "hr_upper": hr["upper"],
-            },
-            index=self.params.index,
-        )
-
-    def summary(self, alpha: float = 0.05) -> str:
-        """A readable text table, grouped: baseline / client / instruments / calendar."""
+    def summary(self, alpha: float = 0.05) -> Summary:
+        """The fit and the coefficients, grouped: baseline / client / instruments / calendar."""
         level = f"{100 * (1 - alpha):g}%"
         lines = [
             "Discrete-time proportional hazards model of leaving benefit (cloglog, grouped time)",
@@ -132,6 +66,8 @@ class HazardResults:
             f"log-likelihood: {self.loglik:,.3f}   converged: {conv} ({self.iterations} iterations)   "
             f"covariance: {self.cov_type}{clusters}"
         )
+        header_lines = tuple(lines)
+        tables: list[SummaryTable] = []
         tab = self.table(alpha)
         width = max([len("term")] + [len(t) for t in tab.index]) + 2
         header = (
@@ -147,9 +83,10 @@ class HazardResults:
                 group, group
             )
             lines += ["", title, rule, header, rule]
+            tables.append(SummaryTable(title, part.drop(columns="group")))
             for term, r in part.iterrows():
                 lines.append(
-                    f"{term!s:<{width}}{r['coef']:>9.4f}{r['se']:>9.4f}{r['z']:>8.2f}{_p(r['p']):>8}"
+                    f"{term!s:<{width}}{r['coef']:>9.4f}{r['se']:>9.4f}{r['z']:>8.2f}{format_p(r['p']):>8}"
                     f"{_g(r['hazard_ratio']):>9}{_g(r['hr_lower']) + ' - ' + _g(r['hr_upper']):>22}"
                 )
         if not self.dropped.empty:
@@ -158,6 +95,7 @@ class HazardResults:
                 excluded = int(d.person_months_excluded)  # type: ignore[arg-type]
                 extra = f" ({excluded:,} person-months excluded)" if excluded else ""
                 lines.append(f"{d.term!s}: {d.reason!s}{extra}")
+            tables.append(SummaryTable("terms left out", self.dropped))
         if not self.instrument_counts.empty:
             lines += [
                 "",
@@ -169,10 +107,8 @@ class HazardResults:
                     f"{code!s:<{width}}{r['person_months_in']:>10,}{r['person_months_after']:>12,}"
                     f"{r['entries']:>9,}{r['events_in']:>8,}{r['events_after']:>8,}"
                 )
-        return "\n".join(lines)
-
-    def __str__(self) -> str:
-        return self.summary()
+            tables.append(SummaryTable("instruments", self.instrument_counts))
+        return Summary("\n".join(lines), header_lines, tuple(tables))
 
     # ---- model -------------------------------------------------------------
     def to_model(
@@ -187,10 +123,7 @@ class HazardResults:
                 "this fit was made on a generic design without a model specification and instrument "
                 "catalogue; only fit_hazard(panel, spec, instruments_catalogue=...) results become models"
             )
-        codes = list(self.spec.instruments)
-        cat = self.catalogue[self.catalogue["instrument"].astype(str).isin(codes)].reset_index(
-            drop=True
-        )
+        cat = self.model_catalogue(self.catalogue, self.spec.instruments)
         facts: dict[str, Any] = {
             "n_person_months": int(self.n_person_months),
             "n_spells": int(self.n_spells or 0),
@@ -218,7 +151,7 @@ class HazardResults:
             cov=self.cov.copy(),
             instruments=cat,
             kind=kind,
-            metadata=facts,
+            metadata=ModelMetadata(facts),
         )
 
 
@@ -233,10 +166,6 @@ def dropped_frame(dropped: list[DroppedTerm]) -> pd.DataFrame:
             ),
         }
     )
-
-
-def _p(p: float) -> str:
-    return "<0.001" if p < 0.001 else f"{p:.3f}"
 
 
 def _g(x: float) -> str:

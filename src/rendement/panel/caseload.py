@@ -45,6 +45,8 @@ def caseload_state(
     ``remaining_in_months`` (its months ``d + 1 ..`` still to go, 0 when none)
     and per instrument code ``in:CODE`` and ``after:CODE`` (int8) for month ``d + 1``.
     ``instruments`` (default: the catalogue, in order) limits the instruments considered.
+
+    Long: one vectorised pass from spells and episodes to each client's state in month d + 1; the steps share the aligned arrays.
     """
     cutoff = resolve_until(data, as_of)
     codes = resolve_codes(data, instruments)

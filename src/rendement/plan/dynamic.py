@@ -67,6 +67,8 @@ def core_groups(
 
     ``tracked`` lists the instruments whose places are kept in the state.
     Options whose own loss exceeds ``limit`` are left out.
+
+    Long: one pass that builds the groups of a core and their dominance-pruned options from the same per-option arrays.
     """
     column = {int(j): t for t, j in enumerate(tracked.tolist())}
     n_tracked = len(column)
@@ -174,6 +176,8 @@ def best_selection(
     Raises :class:`TooManyStates` when the states outgrow ``max_states``, the
     candidate states over all groups outgrow ``max_work``, or the clock passes
     ``deadline`` (``time.perf_counter()``).
+
+    Long: one dynamic program whose state arrays (value, cost, places used) are updated together per group; split, every part would need all of them.
     """
     prices = np.zeros(len(places)) if place_prices is None else np.asarray(place_prices, float)
     groups, tracked = _untrack(groups, places)

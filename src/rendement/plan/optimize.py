@@ -32,6 +32,8 @@ and dynamic programming, and **proven** optimal (to within a cent), in four step
 A time limit guards step 4; when it is hit the result says so
 (``status == "time_limit"``) with the proven upper bound, never pretending to
 be optimal.
+
+Long: the four steps of the proof share one problem object (``_Problem``) whose arrays every step reads; together, the argument for optimality reads in one place.
 """
 
 from __future__ import annotations

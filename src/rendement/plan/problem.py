@@ -1,6 +1,6 @@
 """The planning problem (*inzetplan*): who may get which instrument, at what return and cost.
 
-Built from a caseload score (:class:`rendement.scoring.CaseloadScore` or
+Built from a caseload score (:class:`rendement.scoring.caseload.CaseloadScore` or
 anything with its ``ranking`` and ``returns`` frames), the checked places per
 instrument and an optional budget. Only clients without a running instrument
 are planned (they are the rows of ``returns.csv``). Every (client, instrument)
@@ -26,7 +26,7 @@ CLIENT_EXTRAS = ("district", "caseworker_id")
 
 
 class ScoreLike(Protocol):
-    """What planning and lists need of a caseload score (see :class:`rendement.scoring.CaseloadScore`)."""
+    """What planning and lists need of a caseload score (see :class:`rendement.scoring.caseload.CaseloadScore`)."""
 
     @property
     def ranking(self) -> pd.DataFrame: ...

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from rendement.contract.folder import DataFolder
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
 from rendement.progress import Progress, progress_for
 from rendement.report import model_sections as ms
 from rendement.report import validation_sections as vs
@@ -158,7 +158,10 @@ def key_figures(
     acc: GroupAccuracy,
     checks: list[FairnessCheck],
 ) -> dict[str, Any]:
-    """The headline numbers of the report (JSON-able; NaN becomes None)."""
+    """The headline numbers of the report (JSON-able; NaN becomes None).
+
+    Long: a flat list of the report's headline numbers, one short block per statistic.
+    """
     fairness: dict[str, Any] = {}
     for c in checks:
         fairness[c.attribute] = {

@@ -27,10 +27,10 @@ import pandas as pd
 
 from rendement.contract.folder import DataFolder
 from rendement.errors import RendementError
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import age_band
 from rendement.progress import Progress
-from rendement.scoring import CaseloadScore
-from rendement.spec import age_band
+from rendement.scoring.caseload import CaseloadScore
 from rendement.timeutil import add_months, months_between_arrays
 
 
@@ -135,7 +135,7 @@ def _refit(
     model: HazardModel, data: DataFolder, cutoff: pd.Timestamp
 ) -> tuple[HazardModel, list[str]]:
     """The same specification (instruments and calendar years re-resolved) on data up to ``cutoff``."""
-    from rendement.fitting import fit_model
+    from rendement.model.fitting import fit_model
 
     spec = replace(model.spec, instruments=(), extra_levels={}, calendar_years=())
     heterogeneity = "npmle" if model.heterogeneity is not None else "none"
@@ -162,7 +162,7 @@ def score_at(
     type weights given the spell's history up to ``as_of``.
     """
     from rendement.panel import build_panel, caseload_state
-    from rendement.scoring import check_model_fits_data, score_clients
+    from rendement.scoring.caseload import check_model_fits_data, score_clients
 
     check_model_fits_data(model, data)
     caseload = caseload_state(data, as_of, instruments=list(model.spec.instruments))

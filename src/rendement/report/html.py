@@ -8,116 +8,39 @@ section is a ``<section id="...">`` with a stable id; every table has the id
 
 from __future__ import annotations
 
-import base64
-import html
+from dataclasses import dataclass
+from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from rendement.output import atomic_write
-from rendement.report.sections import Report, Section
-
-_CSS = """
-body { font-family: "Segoe UI", Arial, sans-serif; margin: 2em auto; max-width: 1100px;
-       color: #1d1d1d; line-height: 1.45; padding: 0 1em; }
-h1 { color: #1f3f68; margin-bottom: 0.2em; }
-h2 { color: #1f3f68; border-bottom: 2px solid #d7e1ee; padding-bottom: 0.2em; margin-top: 2em; }
-.meta { color: #555; }
-.banner { background: #fff3cd; border: 2px solid #d9a400; padding: 0.8em 1em; font-weight: bold;
-          margin: 1em 0; }
-.warning { background: #fbe9e7; border-left: 4px solid #b3261e; padding: 0.4em 0.8em;
-           margin: 0.4em 0; }
-nav ol { columns: 2; }
-table.data { border-collapse: collapse; margin: 0.6em 0 1.2em 0; font-size: 0.88em; }
-table.data th, table.data td { border: 1px solid #cfd8e3; padding: 0.25em 0.55em; text-align: right; }
-table.data th { background: #eef3f9; }
-table.data td:first-child, table.data th:first-child { text-align: left; }
-.caption { font-style: italic; color: #444; margin-bottom: 0.2em; }
-figure { margin: 1em 0; }
-figure img { max-width: 100%; }
-figcaption { color: #444; font-size: 0.9em; }
-footer { margin-top: 3em; color: #666; font-size: 0.85em; }
-"""
+from rendement.render import render
+from rendement.report.sections import Report
 
 
-def _fmt(value: object) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float | np.floating):
-        if not np.isfinite(value):
-            return "–"
-        x = float(value)
-        if x.is_integer() and abs(x) >= 1000:
-            return f"{x:,.0f}"
-        return f"{x:.3f}"
-    if isinstance(value, int | np.integer):
-        return f"{value:,}" if abs(int(value)) >= 10_000 else str(value)
-    if value is pd.NA or value is pd.NaT:
-        return "–"
-    return str(value)
+@dataclass(frozen=True)
+class _Table:
+    """A report table as the template reads it: column names and rows (index first)."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
 
 
-def table_html(section_id: str, name: str, table: pd.DataFrame, caption: str = "") -> str:
-    """One labelled table; index shown as the first column(s)."""
-    frame = table.copy()
-    if not isinstance(frame.index, pd.RangeIndex):
-        frame = frame.reset_index()
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    body = []
-    for row in frame.itertuples(index=False):
-        cells = "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in row)
-        body.append(f"<tr>{cells}</tr>")
-    cap = f'<p class="caption">{html.escape(caption)}</p>' if caption else ""
-    return (
-        f'{cap}<table class="data" id="{html.escape(section_id)}--{html.escape(name)}">'
-        f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
-    )
-
-
-def section_html(section: Section) -> str:
-    parts = [f'<section id="{html.escape(section.id)}">', f"<h2>{html.escape(section.title)}</h2>"]
-    for w in section.warnings:
-        parts.append(f'<div class="warning">{html.escape(w)}</div>')
-    for p in section.paragraphs:
-        parts.append(f"<p>{html.escape(p)}</p>")
-    for name, table in section.tables.items():
-        parts.append(table_html(section.id, name, table, section.table_captions.get(name, "")))
-    for fig in section.figures:
-        data = base64.b64encode(fig.png).decode("ascii")
-        parts.append(
-            f'<figure id="{html.escape(section.id)}--{html.escape(fig.name)}">'
-            f'<img alt="{html.escape(fig.caption)}" src="data:image/png;base64,{data}">'
-            f"<figcaption>{html.escape(fig.caption)}</figcaption></figure>"
-        )
-    parts.append("</section>")
-    return "\n".join(parts)
+def _table(table: pd.DataFrame) -> _Table:
+    frame = table if isinstance(table.index, pd.RangeIndex) else table.reset_index()
+    return _Table([str(c) for c in frame.columns], list(frame.itertuples(index=False, name=None)))
 
 
 def render_html(report: Report) -> str:
-    """The whole report as an HTML document (a string)."""
-    toc = "".join(
-        f'<li><a href="#{html.escape(s.id)}">{html.escape(s.title)}</a></li>'
-        for s in report.sections
-    )
-    banner = (
-        f'<div class="banner" id="model-kind-banner">{html.escape(report.banner)}</div>'
-        if report.banner
-        else ""
-    )
-    body = "\n".join(section_html(s) for s in report.sections)
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(report.title)}</title><style>{_CSS}</style></head><body>\n"
-        f"<header><h1>{html.escape(report.title)}</h1>"
-        f'<p class="meta">{html.escape(report.model_label)} · made {html.escape(report.created)}'
-        f"</p>{banner}</header>\n"
-        f"<nav><ol>{toc}</ol></nav>\n{body}\n"
-        "<footer>Made by rendement (rendementmeter). The outcome of the model is an advice, "
-        "never an instruction: the caseworker decides and records why an advice was not "
-        "followed.</footer>\n</body></html>\n"
-    )
+    """The whole report as an HTML document (a string), from ``templates/report.html.j2``.
+
+    Numbers in tables are written the Dutch way (:func:`rendement.formatting.cell`).
+    """
+    sections = [(s, {name: _table(t) for name, t in s.tables.items()}) for s in report.sections]
+    css = files("rendement").joinpath("templates/report.css").read_text(encoding="utf-8")
+    return render("report.html.j2", report=report, sections=sections, css=css)
 
 
 def write_report(report: Report, path: Path | str) -> Path:

@@ -7,24 +7,21 @@ import pandas as pd
 from scipy import stats
 
 from rendement.contract.folder import DataFolder
+from rendement.formatting import integer, percent
 from rendement.hazard.design import (
     MIN_ENTRIES,
     MIN_EVENTS,
     instrument_counts,
     thin_instrument_problems,
 )
-from rendement.hazard.results import term_group
-from rendement.model import HazardModel
+from rendement.hazard.inference import term_group
+from rendement.model.hazard_model import HazardModel
 from rendement.panel import PersonMonthPanel
 from rendement.report import plots
 from rendement.report.sections import Section
-from rendement.scoring import CaseloadScore
+from rendement.scoring.caseload import CaseloadScore
 
 _Z = float(stats.norm.ppf(0.975))
-
-
-def _pct(x: float) -> str:
-    return f"{100 * x:.1f}%" if np.isfinite(x) else "–"
 
 
 def standard_errors(model: HazardModel) -> pd.Series:
@@ -61,14 +58,14 @@ def data_summary_section(
     window = model.metadata.get("training_window") or {}
     same = model.metadata.get("data_fingerprint") == data.fingerprint()
     rows = [
-        ("clients", f"{spells['client_id'].nunique():,}"),
-        ("benefit spells", f"{len(spells):,}"),
+        ("clients", integer(spells["client_id"].nunique())),
+        ("benefit spells", integer(len(spells))),
         (
             "spells still running at the cut-off (censored)",
-            f"{censored:,} ({_pct(censored / max(1, len(spells)))})",
+            f"{integer(censored)} ({percent(censored / max(1, len(spells)), 1)})",
         ),
-        ("person-months on benefit", f"{panel.n_person_months:,}"),
-        ("outflows (spells ended)", f"{int(panel.months['outflow'].sum()):,}"),
+        ("person-months on benefit", integer(panel.n_person_months)),
+        ("outflows (spells ended)", integer(int(panel.months["outflow"].sum()))),
         ("first inflow", str(pd.Timestamp(spells["inflow_date"].min()).date())),
         ("data used up to", str(panel.until.date())),
         ("extraction date of the data folder", str(pd.Timestamp(data.extraction_date).date())),

@@ -66,10 +66,10 @@ def run_regime(
     from rendement.contract.folder import DataFolder
     from rendement.hazard import HazardWarning, fit_hazard
     from rendement.hazard.toe import fit_timing_of_events
+    from rendement.model.spec import ModelSpec
     from rendement.panel import build_panel
-    from rendement.scoring import score_caseload
+    from rendement.scoring.caseload import score_caseload
     from rendement.simulate import SimulationConfig, simulate
-    from rendement.spec import ModelSpec
 
     sim = simulate(SimulationConfig(clients=clients, seed=seed, **BATTERY[regime]))
     data = DataFolder(sim.clients, sim.spells, sim.trajectories, sim.instruments)

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from rendement.scoring.survival import hazard_from_eta
 from rendement.simulate.parameters import TrueProcess
 from rendement.simulate.states import CaseloadState, state_in_month
 from rendement.simulate.terms import month_eta
 from rendement.simulate.truth import without_path
-from rendement.survival import hazard_from_eta
 
 
 def simulate_remaining(

@@ -1,10 +1,10 @@
 """The true model of Droomstad: outflow hazard, heterogeneity and how instruments are given.
 
-The outflow process is exactly the estimation model of :mod:`rendement.spec` /
-:mod:`rendement.model`: a discrete-time complementary log-log hazard with
+The outflow process is exactly the estimation model of :mod:`rendement.model.spec` /
+:mod:`rendement.model.hazard_model`: a discrete-time complementary log-log hazard with
 baseline pieces, client terms at inflow, lock-in (``in:X``) and after-effects
 (``after:X``, with ``after:X*education[laag]``), and no calendar effects. It is
-expressed as a :class:`rendement.model.HazardModel` of kind ``"expert"`` so that
+expressed as a :class:`rendement.model.hazard_model.HazardModel` of kind ``"expert"`` so that
 the simulator, its ground truth and the scoring code evaluate the same object.
 
 Unobserved heterogeneity is spell-level: a type (mass point) is drawn afresh at
@@ -31,12 +31,13 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from rendement.model import HazardModel, Heterogeneity
+from rendement.model.hazard_model import HazardModel, Heterogeneity
+from rendement.model.metadata import ModelMetadata
+from rendement.model.spec import ModelSpec
 from rendement.simulate import regimes
 from rendement.simulate.catalogue import REINTEGRATION, catalogue, codes
 from rendement.simulate.config import SimulationConfig, SimulationConfigError
 from rendement.simulate.regimes import TypeLaw, type_law
-from rendement.spec import ModelSpec
 
 #: Baseline log-hazard of outflow per duration piece (reference client, type at location 0).
 BASELINE: dict[str, float] = {
@@ -317,14 +318,16 @@ def true_process(config: SimulationConfig) -> TrueProcess:
         kind="expert",
         heterogeneity=het,
         entry_params=entry,
-        metadata={
-            "source": "simulation truth (Droomstad)",
-            "description": "The true outflow model the simulator drew the data from; "
-            "not estimated. Heterogeneity is spell-level (a new type at every inflow).",
-            "version": f"waarheid-seed{config.seed}",
-            "created": config.as_of_date.isoformat(),
-            "selection": config.selection,
-        },
+        metadata=ModelMetadata(
+            {
+                "source": "simulation truth (Droomstad)",
+                "description": "The true outflow model the simulator drew the data from; "
+                "not estimated. Heterogeneity is spell-level (a new type at every inflow).",
+                "version": f"waarheid-seed{config.seed}",
+                "created": config.as_of_date.isoformat(),
+                "selection": config.selection,
+            }
+        ),
     )
     reentry = {"same": 0.0, "rarer": regimes.REENTRY_RARER, "never": None}[config.reentry]
     return TrueProcess(

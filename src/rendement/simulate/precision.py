@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from rendement.contract.folder import DataFolder
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def sign_accuracy_study(
     differ only in the scale of the error.
     """
     from rendement.panel import caseload_state
-    from rendement.scoring import score_clients
+    from rendement.scoring.caseload import score_clients
 
     if n_draws < 1:
         raise ValueError(f"n_draws must be at least 1, got {n_draws}")

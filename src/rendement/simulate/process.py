@@ -12,12 +12,14 @@ month ``k`` (calendar month ``c0 + k - 1``) goes through:
    hazard); Werk Direct starts in month 1 for a share of new applicants;
 2. outflow at the end of month ``k`` (observed when ``S + k`` months is on or
    before the extraction date) with the true cloglog hazard of
-   :class:`rendement.model.HazardModel` in the state of month ``k``.
+   :class:`rendement.model.hazard_model.HazardModel` in the state of month ``k``.
 
 Leavers may return: a new spell of the same client, with a new type (spell-level
 heterogeneity) and characteristics at the new inflow. The state of every spell
 on benefit at the extraction date (month ``d + 1``) and the log-likelihood of
 its history for each type are kept for the ground truth (:mod:`.truth`).
+
+Long: the month loop and the decisions inside a month share the state of every client; the steps of a month are kept in the order they happen.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rendement.scoring.survival import hazard_from_eta
 from rendement.simulate.calendar import month_index, months_elapsed
 from rendement.simulate.catalogue import HOME_VISIT, WERK_DIRECT
 from rendement.simulate.config import SimulationConfig
@@ -35,7 +38,6 @@ from rendement.simulate.population import client_base, first_inflow
 from rendement.simulate.regimes import SHOCK_EFFECT, SHOCK_WINDOW
 from rendement.simulate.states import CaseloadState
 from rendement.simulate.terms import BandTerms, entry_baseline, log_stay, month_eta
-from rendement.survival import hazard_from_eta
 
 NO_INSTRUMENT = -1
 

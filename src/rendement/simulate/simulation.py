@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
 from rendement.simulate.config import SimulationConfig
 from rendement.simulate.parameters import TrueProcess, true_process
 from rendement.simulate.process import simulate_history

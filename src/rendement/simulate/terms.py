@@ -2,8 +2,8 @@
 
 The simulator, its ground truth and the forward runs all evaluate the outflow
 hazard through :func:`month_eta`, which uses the methods of
-:class:`rendement.model.HazardModel` (``baseline_eta``, ``client_eta``,
-``lock_in_effects``, ``after_effects``) and the link of :mod:`rendement.survival`.
+:class:`rendement.model.hazard_model.HazardModel` (``baseline_eta``, ``client_eta``,
+``lock_in_effects``, ``after_effects``) and the link of :mod:`rendement.scoring.survival`.
 """
 
 from __future__ import annotations
@@ -13,10 +13,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rendement.model.spec import AGE_BAND_EDGES
+from rendement.scoring.survival import hazard_from_eta
 from rendement.simulate.calendar import to_dates
 from rendement.simulate.parameters import TrueProcess
-from rendement.spec import AGE_BAND_EDGES
-from rendement.survival import hazard_from_eta
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ class BandTerms:
     """The true model's spell terms of every client, for each age band at inflow.
 
     Client terms depend on the inflow date only through the age band at inflow
-    (:func:`rendement.spec.client_levels`), so they are evaluated once per band
+    (:func:`rendement.model.spec.client_levels`), so they are evaluated once per band
     for all clients (with the model's own methods) instead of once per month.
     """
 

@@ -28,16 +28,16 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from rendement.simulate.parameters import TrueProcess
-from rendement.simulate.states import CaseloadState, state_in_month
-from rendement.simulate.tables import SUCCESS_MONTHS
-from rendement.simulate.terms import month_eta
-from rendement.survival import (
+from rendement.scoring.survival import (
     mixture_survival,
     outflow_group,
     outflow_probability,
     restricted_mean_residual,
 )
+from rendement.simulate.parameters import TrueProcess
+from rendement.simulate.states import CaseloadState, state_in_month
+from rendement.simulate.tables import SUCCESS_MONTHS
+from rendement.simulate.terms import month_eta
 
 
 @dataclass(frozen=True)
@@ -95,7 +95,10 @@ def ground_truth(
     spell_id: np.ndarray,
     monthly_benefit: np.ndarray,
 ) -> GroundTruth:
-    """The truth tables for the caseload ``state`` (arrays aligned with it)."""
+    """The truth tables for the caseload ``state`` (arrays aligned with it).
+
+    Long: the exact truth for every client and instrument in one vectorised pass over the same paths.
+    """
     spec = process.model.spec
     horizon = spec.horizon
     cat = process.model.instruments.reset_index(drop=True)

@@ -53,7 +53,7 @@ def contract_csv(frame: pd.DataFrame, table: str) -> pd.DataFrame:
 
 def write_truth_folder(sim: Simulation, truth_dir: Path) -> None:
     """``parameters.json``, ``caseload.csv``, ``returns.csv`` and ``model/`` in ``truth_dir``."""
-    from rendement.model_folder import save_model
+    from rendement.model.folder import save_model
 
     with atomic_folder_files(truth_dir) as stage:
         (stage / "parameters.json").write_text(
@@ -77,7 +77,7 @@ def truth_parameters(sim: Simulation) -> dict[str, Any]:
             "kind": model.kind,
             "specification": model.spec.to_dict(),
             "params": {k: float(v) for k, v in model.params.items()},
-            "metadata": model.metadata,
+            "metadata": model.metadata.to_dict(),
         },
         "heterogeneity": model.heterogeneity.to_dict() if model.heterogeneity else None,
         "entry": {

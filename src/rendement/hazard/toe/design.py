@@ -42,7 +42,7 @@ from rendement.hazard.cells import CellDesign
 from rendement.hazard.design import PanelLike
 from rendement.hazard.identification import identify
 from rendement.hazard.toe.rows import EquationRows, TimingData, collapse_runs, group_rows
-from rendement.spec import ModelSpec, client_design
+from rendement.model.spec import ModelSpec, client_design
 
 #: Linear-predictor value stored for entry terms without any entry (hazard exp(-30) ~ 0).
 NO_ENTRY = -30.0

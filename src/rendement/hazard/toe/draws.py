@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rendement.model import HazardModel, Heterogeneity
+from rendement.model.hazard_model import HazardModel, Heterogeneity
 
 
 def joint_covariance(model: HazardModel) -> tuple[list[str], np.ndarray] | None:

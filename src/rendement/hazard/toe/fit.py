@@ -36,7 +36,7 @@ from rendement.hazard.toe.npmle import (
 )
 from rendement.hazard.toe.results import TimingOfEventsResults
 from rendement.hazard.warnings import ConvergenceWarning, HazardFitError, HazardWarning
-from rendement.spec import ModelSpec
+from rendement.model.spec import ModelSpec
 
 
 class MixtureIdentificationWarning(HazardWarning):

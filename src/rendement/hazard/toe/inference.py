@@ -1,10 +1,9 @@
 """Standard errors of the timing-of-events estimates and whether they can be trusted.
 
-The covariance is the cluster-robust sandwich ``c * B^-1 (S'S) B^-1`` with
+The covariance is the cluster-robust sandwich of the default estimator
+(:func:`rendement.hazard.inference.crv1_covariance`, ``c * B^-1 (S'S) B^-1``) with
 ``B`` minus the exact Hessian of the mixture log-likelihood and ``S`` the
-scores summed per client (spells of one client are dependent), with the same
-small-sample factor ``c = G/(G-1) * (n-1)/(n-k)`` as the default estimator
-(:mod:`rendement.hazard.covariance`). The model-based ``B^-1`` is kept too.
+scores summed per client (spells of one client are dependent). The model-based ``B^-1`` is kept too.
 
 A singular or indefinite information matrix is the plainest sign that the
 mixture is not identified (flat likelihood in some direction); it is reported
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rendement.hazard.inference import crv1_covariance
 from rendement.hazard.toe.likelihood import Evaluation
 
 #: Smallest eigenvalue of the information, relative to the largest, that still counts as regular.
@@ -51,13 +51,7 @@ def covariance(evaluation: Evaluation, cluster: np.ndarray, *, n_obs: int) -> Co
     per_client = np.zeros((G, P))
     np.add.at(per_client, codes, scores)
     n_clusters = int(np.count_nonzero(np.any(per_client != 0, axis=1)))
-    meat = per_client.T @ per_client
-    if n_clusters < 2 or n_obs <= P:
-        clustered = np.full((P, P), np.nan)
-    else:
-        factor = n_clusters / (n_clusters - 1.0) * (n_obs - 1.0) / (n_obs - P)
-        clustered = factor * bread @ meat @ bread
-        clustered = (clustered + clustered.T) / 2.0
+    clustered = crv1_covariance(bread, per_client, n_clusters=n_clusters, n_obs=n_obs)
     return Covariance(clustered, bread, n_clusters, float(vals.min()), float(vals.max()))
 
 

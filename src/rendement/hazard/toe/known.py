@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from rendement.hazard.toe.posterior import ClientHistories
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
 
 
 class AdviceHistories:

@@ -18,7 +18,7 @@ the current type. The entry factor only counts when the model has entry
 locations (a timing-of-events model); it cancels otherwise.
 
 Scoring then averages the survival paths of the types with these weights
-(:func:`rendement.survival.mixture_survival`), so expected remaining months,
+(:func:`rendement.scoring.survival.mixture_survival`), so expected remaining months,
 outflow chances and months saved account for who is still on benefit.
 """
 
@@ -36,7 +36,7 @@ from rendement.contract.folder import DataFolder
 from rendement.errors import ModelMismatchError
 from rendement.hazard.design import PanelLike
 from rendement.hazard.toe.design import REENTRY_TERM, entry_risk, episode_starts
-from rendement.model import HazardModel
+from rendement.model.hazard_model import HazardModel
 
 
 def posterior_type_weights(

@@ -1,8 +1,9 @@
 """The estimated timing-of-events model as a results object (labelled pandas output).
 
-:class:`TimingOfEventsResults` mirrors :class:`rendement.hazard.HazardResults`
-for the outflow equation (``params``, ``cov``, ``bse``, ``conf_int()``,
-``summary()``, ``to_model()``) and adds the entry equation, the mass points of
+:class:`TimingOfEventsResults` shares the results base of :class:`rendement.hazard.HazardResults`
+(:class:`rendement.hazard.inference.EstimationResults`: ``params``, ``cov``, ``bse``,
+``zvalues``, ``pvalues``, ``conf_int()``, ``hazard_ratios()``, ``table()``,
+``summary()``) for the outflow equation, and adds the entry equation, the mass points of
 the mixing distribution, the search path over the number of points, plain
 diagnostics, and the default model's estimates for comparison.
 """
@@ -11,19 +12,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from rendement.hazard.results import HazardResults, term_group
-from rendement.model import HazardModel, Heterogeneity, ModelKind
-from rendement.spec import ModelSpec
+from rendement.hazard.inference import (
+    EstimationResults,
+    coefficient_table,
+    standard_errors,
+    term_group,
+    wald_interval,
+)
+from rendement.hazard.results import HazardResults
+from rendement.hazard.summary import Summary, SummaryTable, format_p
+from rendement.model.hazard_model import HazardModel, Heterogeneity, ModelKind
+from rendement.model.metadata import ModelMetadata
+from rendement.model.spec import ModelSpec
 
 
 @dataclass(frozen=True, eq=False)
-class TimingOfEventsResults:
+class TimingOfEventsResults(EstimationResults):
     """Estimates of the timing-of-events model with a discrete mixing distribution (NPMLE).
 
     ``params``/``cov``: outflow equation, by term (as in the default model);
@@ -77,49 +86,17 @@ class TimingOfEventsResults:
         return len(self.entry_params) > 0
 
     @cached_property
-    def bse(self) -> pd.Series:
-        """Standard errors of the outflow terms."""
-        return pd.Series(np.sqrt(np.diag(self.cov.to_numpy())), index=self.params.index, name="se")
-
-    @cached_property
     def entry_bse(self) -> pd.Series:
-        return pd.Series(
-            np.sqrt(np.diag(self.entry_cov.to_numpy())), index=self.entry_params.index, name="se"
-        )
-
-    def conf_int(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Wald confidence intervals of the outflow coefficients (columns ``lower``, ``upper``)."""
-        q = stats.norm.ppf(1.0 - alpha / 2.0)
-        return pd.DataFrame(
-            {"lower": self.params - q * self.bse, "upper": self.params + q * self.bse},
-            index=self.params.index,
-        )
+        """Standard errors of the entry terms."""
+        return standard_errors(self.entry_params, self.entry_cov)
 
     def table(self, alpha: float = 0.05) -> pd.DataFrame:
-        """Both equations: one row per (equation, term) with coef, se, z, p and interval."""
-        q = stats.norm.ppf(1.0 - alpha / 2.0)
-        parts = []
-        for eq, coef, se in (
-            ("outflow", self.params, self.bse),
-            ("entry", self.entry_params, self.entry_bse),
-        ):
-            z = coef / se
-            parts.append(
-                pd.DataFrame(
-                    {
-                        "equation": eq,
-                        "group": [term_group(t) for t in coef.index],
-                        "coef": coef,
-                        "se": se,
-                        "z": z,
-                        "p": 2.0 * stats.norm.sf(np.abs(z)),
-                        "lower": coef - q * se,
-                        "upper": coef + q * se,
-                    },
-                    index=pd.Index(coef.index, name="term"),
-                )
-            )
-        return pd.concat(parts).set_index("equation", append=True).reorder_levels([1, 0])
+        """Both equations: one row per (equation, term) with the columns of the default model's table."""
+        parts = [
+            coefficient_table(coef, se, alpha).rename_axis("term")
+            for coef, se in ((self.params, self.bse), (self.entry_params, self.entry_bse))
+        ]
+        return pd.concat(parts, keys=["outflow", "entry"], names=["equation", "term"])
 
     def compare_default(self, alpha: float = 0.05) -> pd.DataFrame:
         """Instrument effects of the default model (no heterogeneity) next to these.
@@ -128,7 +105,6 @@ class TimingOfEventsResults:
         (toe - default) and the timing-of-events interval; rows are the
         ``in:``/``after:`` terms.
         """
-        q = stats.norm.ppf(1.0 - alpha / 2.0)
         terms = [t for t in self.params.index if term_group(t) == "instruments"]
         out = pd.DataFrame(index=pd.Index(terms, name="term"))
         if self.default is not None:
@@ -140,12 +116,13 @@ class TimingOfEventsResults:
         out["toe"] = self.params.reindex(terms)
         out["toe_se"] = self.bse.reindex(terms)
         out["difference"] = out["toe"] - out["default"]
-        out["toe_lower"] = out["toe"] - q * out["toe_se"]
-        out["toe_upper"] = out["toe"] + q * out["toe_se"]
+        ci = wald_interval(out["toe"], out["toe_se"], alpha)
+        out["toe_lower"] = ci["lower"]
+        out["toe_upper"] = ci["upper"]
         return out
 
     # ---- text ------------------------------------------------------------------
-    def summary(self, alpha: float = 0.05) -> str:
+    def summary(self, alpha: float = 0.05) -> Summary:
         """Readable summary: the mixture, the search path, diagnostics, both equations."""
         level = f"{100 * (1 - alpha):g}%"
         conv = "yes" if self.converged else "NO"
@@ -158,9 +135,9 @@ class TimingOfEventsResults:
             f"(chosen by {self.criterion.upper()})   converged: {conv} ({self.iterations} iterations)",
             f"covariance: {self.cov_type} ({self.n_clusters:,} clusters)   "
             f"entry equation: {'first start of ' + ', '.join(self.meter_codes) if self.has_entry else 'none'}",
-            "",
-            "mass points (type 1 is the reference: location 0 in both equations)",
         ]
+        header_lines = tuple(lines)
+        lines += ["", "mass points (type 1 is the reference: location 0 in both equations)"]
         mp = self.mass_points
         lines.append(
             f"{'point':>6}{'v_outflow':>12}{'se':>9}{'v_entry':>12}{'se':>9}{'probability':>14}{'se':>9}"
@@ -174,7 +151,7 @@ class TimingOfEventsResults:
             t = self.selection_test
             lines.append(
                 f"selection on unobservables (all v_entry = 0): chi2({t['df']:.0f}) = {t['chi2']:.2f}, "
-                f"p = {_p(t['p'])}"
+                f"p = {format_p(t['p'])}"
             )
         lines += ["", "search over the number of mass points"]
         lines.append(f"{'points':>6}{'loglik':>16}{'params':>8}{'AIC':>16}{'BIC':>16}  notes")
@@ -185,6 +162,7 @@ class TimingOfEventsResults:
         lines.append(f"stopped: {self.stop_reason}")
         lines += ["", "diagnostics"]
         lines += [f"- {d}" for d in self.diagnostics] or ["- none: the mixture is identified"]
+        tables = self._summary_tables(lines[len(header_lines) + 1 :])
         tab = self.table(alpha)
         cmp = self.compare_default(alpha)
         for eq, title in (
@@ -193,33 +171,47 @@ class TimingOfEventsResults:
         ):
             if eq not in tab.index.get_level_values(0):
                 continue
-            part = tab.loc[eq]
+            part = cast(pd.DataFrame, tab.loc[eq])
             width = max([len("term")] + [len(t) for t in part.index]) + 2
             header = f"{'term':<{width}}{'coef':>9}{'se':>9}{'z':>8}{'p':>8}{f'{level} CI':>20}"
             extra = "   default model" if eq == "outflow" and self.default is not None else ""
             rule = "-" * (len(header) + len(extra))
             lines += ["", title, rule, header + extra, rule]
+            tables.append(SummaryTable(title, part.drop(columns="group")))
             for term, r in part.iterrows():
                 line = (
-                    f"{term!s:<{width}}{r['coef']:>9.4f}{r['se']:>9.4f}{r['z']:>8.2f}{_p(r['p']):>8}"
+                    f"{term!s:<{width}}{r['coef']:>9.4f}{r['se']:>9.4f}{r['z']:>8.2f}{format_p(r['p']):>8}"
                     f"{f'{r.lower:.3f} - {r.upper:.3f}':>20}"
                 )
                 if extra and term in cmp.index:
                     line += f"   {float(cmp['default'].get(term, np.nan)):>9.4f}"
                 lines.append(line)
         if self.entry_no_entry:
-            lines += [
-                "",
-                "entry terms without any entry (entry hazard 0): " + ", ".join(self.entry_no_entry),
-            ]
+            note = "entry terms without any entry (entry hazard 0): " + ", ".join(
+                self.entry_no_entry
+            )
+            lines += ["", note]
+            tables.append(SummaryTable("entry", lines=(note,)))
         if not self.dropped.empty:
             lines += ["", "terms left out"]
             for dr in self.dropped.itertuples():
                 lines.append(f"{dr.equation}: {dr.term}: {dr.reason}")
-        return "\n".join(lines)
+            tables.append(SummaryTable("terms left out", self.dropped))
+        return Summary("\n".join(lines), header_lines, tuple(tables))
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _summary_tables(self, mixture_lines: list[str]) -> list[SummaryTable]:
+        """The mixture, the search and the diagnostics as tables (for the HTML summary)."""
+        selection = [line for line in mixture_lines if line.startswith("selection on")]
+        diagnostics = [f"{d}" for d in self.diagnostics] or ["none: the mixture is identified"]
+        return [
+            SummaryTable("mass points", self.mass_points, tuple(selection)),
+            SummaryTable(
+                "search over the number of mass points",
+                self.search,
+                (f"stopped: {self.stop_reason}",),
+            ),
+            SummaryTable("diagnostics", lines=tuple(diagnostics)),
+        ]
 
     # ---- model -------------------------------------------------------------------
     def heterogeneity(self) -> Heterogeneity:
@@ -241,10 +233,7 @@ class TimingOfEventsResults:
         """
         from rendement.hazard.toe.design import NO_ENTRY
 
-        codes = list(self.spec.instruments)
-        cat = self.catalogue[self.catalogue["instrument"].astype(str).isin(codes)].reset_index(
-            drop=True
-        )
+        cat = self.model_catalogue(self.catalogue, self.spec.instruments)
         entry = pd.concat(
             [self.entry_params, pd.Series(NO_ENTRY, index=list(self.entry_no_entry), dtype=float)]
         )
@@ -318,7 +307,7 @@ class TimingOfEventsResults:
             kind=kind,
             heterogeneity=self.heterogeneity(),
             entry_params=entry if self.has_entry else None,
-            metadata=facts,
+            metadata=ModelMetadata(facts),
         )
 
     def _fallback(self, kind: ModelKind, facts: dict[str, Any]) -> HazardModel:
@@ -344,7 +333,7 @@ class TimingOfEventsResults:
             kind=kind,
             heterogeneity=None,
             entry_params=None,
-            metadata=facts,
+            metadata=ModelMetadata(facts),
         )
 
 
@@ -365,7 +354,3 @@ def _json_safe(value: Any) -> Any:
 
 def _f(x: float) -> str:
     return f"{x:.4f}" if np.isfinite(x) else "-"
-
-
-def _p(p: float) -> str:
-    return "<0.001" if p < 0.001 else f"{p:.3f}"

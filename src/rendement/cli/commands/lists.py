@@ -1,0 +1,68 @@
+"""``rendement lists DATA_DIR --model MODEL_DIR --as-of DATE --out OUT_DIR
+[--by district|caseworker]``: the managers' monthly ranked lists (*lijstwerk*).
+
+Writes ``lijsten-YYYY-MM.xlsx`` (summary sheet, the whole caseload ranked, and
+one ranked sheet per district or caseworker) and the same tables as CSV
+(``samenvatting.csv``, ``lijst_totaal.csv``, ``lijst_<name>.csv``), all or nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from rendement.model.registry import add_model_arguments, load_model_argument
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "lists",
+        help="write the monthly ranked client lists (Excel workbook + CSV), whole caseload or "
+        "per district or caseworker",
+    )
+    p.add_argument("data_dir", help="data folder (clients, spells, trajectories, instruments)")
+    add_model_arguments(p)
+    p.add_argument("--as-of", required=True, help="list date YYYY-MM-DD (the caseload on it)")
+    p.add_argument("--out", required=True, help="folder for the workbook and the CSV files")
+    p.add_argument(
+        "--by",
+        choices=("district", "caseworker"),
+        default=None,
+        help="one ranked sheet per district or per caseworker (default: whole caseload only)",
+    )
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from rendement.contract import read_data_folder
+    from rendement.lists import build_lists, write_lists
+    from rendement.scoring.caseload import score_caseload
+
+    t0 = time.perf_counter()
+    model = load_model_argument(args)
+    data = read_data_folder(args.data_dir)
+    score = score_caseload(data, model, args.as_of, interval=None)
+    lists = build_lists(score, by=args.by)
+    written = write_lists(lists, Path(args.out))
+    if not args.quiet:
+        total = lists.summary[
+            (lists.summary["lijst"] == "totaal") & (lists.summary["uitstroomgroep"] == "alle")
+        ].iloc[0]
+        as_of = lists.as_of.date() if lists.as_of is not None else "-"
+        print(
+            f"Lists on {as_of}: {len(lists.total):,} clients; "
+            f"{int(total['klanten met positief rendement']):,} with a positive-return instrument "
+            f"(potential EUR {float(total['totaal potentieel rendement']):,.0f}); "
+            f"model {lists.model_version} ({lists.model_kind})."
+        )
+        if lists.model_kind != "estimated":
+            print(f"  note: {lists.model_kind_words}")
+        if lists.parts:
+            print(f"  {len(lists.parts)} lists per {lists.part_word}")
+        print(
+            f"Written {written[0]} and {len(written) - 1} CSV file(s) in {Path(args.out)} "
+            f"in {time.perf_counter() - t0:.1f} s."
+        )
+    return 0

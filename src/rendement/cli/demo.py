@@ -1,0 +1,176 @@
+"""``make demo``: the whole rendementmeter on the demonstration municipality Droomstad.
+
+Simulates Droomstad, validates the folder, fits the re-integration model,
+scores the caseload, writes the managers' lists and an instrument plan, and
+(unless ``--serve 0``) starts the service with a demo key. Every step uses the
+same Python API as the CLI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+
+def _step(title: str) -> float:
+    print(f"\n== {title}", flush=True)
+    return time.perf_counter()
+
+
+def _done(t0: float, where: Path | None = None) -> None:
+    tail = f" -> {where}" if where else ""
+    print(f"   done in {time.perf_counter() - t0:.1f} s{tail}", flush=True)
+
+
+def run_demo(
+    out: Path, *, clients: int, as_of: str, seed: int, serve: bool, port: int = 8000
+) -> int:
+    from rendement.contract import read_data_folder
+    from rendement.model.fitting import fit_model
+    from rendement.model.registry import Registry
+    from rendement.scoring.caseload import score_caseload, write_score
+    from rendement.simulate import SimulationConfig, simulate
+
+    out.mkdir(parents=True, exist_ok=True)
+    data_dir, truth_dir = out / "data", out / "data-truth"
+
+    t = _step(f"Simulating Droomstad ({clients:,} clients, extraction date {as_of}, seed {seed})")
+    sim = simulate(SimulationConfig(clients=clients, seed=seed, as_of=as_of))
+    sim.write(data_dir, truth_dir)
+    _done(t, data_dir)
+
+    t = _step("Validating the data folder against the data contract")
+    data = read_data_folder(data_dir)
+    caseload = data.spells[
+        (data.spells["start_date"] <= pd.Timestamp(as_of))
+        & (data.spells["end_date"].isna() | (data.spells["end_date"] > pd.Timestamp(as_of)))
+    ]
+    print(
+        f"   valid: {len(data.clients):,} clients, {len(data.spells):,} spells, "
+        f"{len(data.trajectories):,} trajectories; caseload on {as_of}: {len(caseload):,}"
+    )
+    _done(t)
+
+    t = _step("Fitting the re-integration model (discrete-time proportional hazards)")
+    model, _ = fit_model(data, meter="reintegratie", progress=True)
+    registry = Registry.at(out / "models")
+    model_dir = registry.register(model, overwrite=True)
+    registry.activate("reintegratie", model_dir.name)
+    _done(t, model_dir)
+
+    t = _step(f"Scoring the caseload on {as_of}")
+    score = score_caseload(data, model, as_of)
+    score_dir = out / "score"
+    write_score(score, score_dir)
+    groups = score.ranking["outflow_group"].value_counts().sort_index()
+    print("   outflow groups: " + ", ".join(f"group {g}: {n:,}" for g, n in groups.items()))
+    positive = (score.ranking["best_net_return_eur"] > 0).sum()
+    print(
+        f"   clients with a positive-return instrument: {positive:,} "
+        f"(potential EUR {score.ranking['best_net_return_eur'].clip(lower=0).sum():,.0f})"
+    )
+    _done(t, score_dir)
+
+    _lists_and_plan(out, data, model, score)
+
+    if serve:
+        return _serve(out, model_dir, port)
+    print(
+        "\nSERVE=0: not starting the service. Start it with `.venv/bin/rendement serve "
+        f"--model {model_dir}`."
+    )
+    return 0
+
+
+def _lists_and_plan(out: Path, data: object, model: object, score: object) -> None:
+    from rendement.lists import build_lists, write_lists
+    from rendement.plan import make_plan
+
+    t = _step("Writing the managers' lists (per district)")
+    lists_dir = out / "lists"
+    write_lists(build_lists(score, by="district"), lists_dir)  # type: ignore[arg-type]
+    _done(t, lists_dir)
+
+    t = _step("Planning the available trajectories (exact optimum under capacity)")
+    catalogue = model.meter_instruments  # type: ignore[attr-defined]
+    capacity = pd.DataFrame(
+        {
+            "instrument": catalogue["instrument"],
+            # places for one planning quarter: a quarter of the yearly capacity
+            "places": (pd.to_numeric(catalogue["capacity"], errors="coerce").fillna(0) // 4).astype(
+                int
+            ),
+        }
+    )
+    plan_dir = out / "plan"
+    plan_dir.mkdir(parents=True, exist_ok=True)
+    capacity.to_csv(out / "capacity.csv", index=False)
+    plan = make_plan(score, capacity, catalogue)  # type: ignore[arg-type]
+    from rendement.plan import write_plan
+
+    write_plan(plan, plan_dir)
+    from rendement.plan.text import describe_plan
+
+    print("   " + describe_plan(plan).replace("\n", "\n   "))
+    _done(t, plan_dir)
+
+
+def _serve(out: Path, model_dir: Path, port: int) -> int:
+    from rendement.cli.commands import serve as serve_cmd
+
+    db = out / "rendement.db"
+    return int(
+        serve_cmd.serve_demo(
+            model_dir=model_dir,
+            database_url=f"sqlite:///{db}",
+            port=port,
+            log_hash_key=_demo_secret(out / "log-hash.key"),
+        )
+    )
+
+
+def _demo_secret(path: Path) -> str:
+    """The demo's secret for the advice log's keyed hash: made once, kept beside the log."""
+    if not path.exists():
+        import secrets
+
+        path.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m rendement.cli.demo", description=__doc__)
+    p.add_argument("--out", default="demo")
+    p.add_argument("--clients", type=int, default=5000)
+    p.add_argument("--as-of", default="2026-01-01")
+    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument(
+        "--serve", type=int, default=1, help="1 = start the service at the end, 0 = stop before"
+    )
+    p.add_argument("--port", type=int, default=8000)
+    a = p.parse_args(argv)
+    from rendement.errors import RendementError
+
+    try:
+        return run_demo(
+            Path(a.out),
+            clients=a.clients,
+            as_of=a.as_of,
+            seed=a.seed,
+            serve=bool(a.serve),
+            port=a.port,
+        )
+    except RendementError as exc:
+        from rendement.cli.main import print_error
+
+        print_error(exc)
+        return exc.exit_code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

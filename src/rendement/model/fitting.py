@@ -1,0 +1,110 @@
+"""Estimate the model of one meter from a data folder (the Python API behind ``rendement fit``).
+
+The hazard contains the states of *every* instrument in the catalogue (so that,
+say, home visits in the history do not bias the re-integration effects); the
+meter decides which instruments are scored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+import pandas as pd
+
+from rendement.contract.folder import DataFolder
+from rendement.contract.schema import METERS
+from rendement.errors import RendementError
+from rendement.model.hazard_model import HazardModel
+from rendement.model.spec import ModelSpec
+from rendement.progress import Progress, progress_for
+
+if TYPE_CHECKING:
+    from rendement.hazard.results import HazardResults
+    from rendement.hazard.toe.results import TimingOfEventsResults
+
+Heterogeneity = Literal["none", "npmle"]
+
+
+class FittedModel(NamedTuple):
+    """What :func:`fit_model` returns: the model (no data) and the estimation's results object.
+
+    Unpacks as ``model, results = fit_model(...)``.
+    """
+
+    model: HazardModel
+    results: HazardResults | TimingOfEventsResults
+
+
+class FitError(RendementError):
+    code = "fit_failed"
+
+
+def fit_model(
+    data: DataFolder,
+    *,
+    meter: str = "reintegratie",
+    spec: ModelSpec | None = None,
+    until: dt.date | pd.Timestamp | None = None,
+    heterogeneity: Heterogeneity = "none",
+    version: str | None = None,
+    progress: Progress | bool | None = False,
+) -> FittedModel:
+    """Fit the model of ``meter`` on ``data`` (up to ``until``): the model and the results object.
+
+    ``progress``: stage lines (:mod:`rendement.progress`): a reporter, True, False or
+    None (only on a terminal).
+    """
+    from rendement.hazard import fit_hazard
+    from rendement.panel import build_panel
+
+    if meter not in METERS:
+        raise FitError(f"unknown meter {meter!r}; choose one of {', '.join(METERS)}")
+    catalogue = data.instruments
+    if (catalogue["meter"] == meter).sum() == 0:
+        raise FitError(f"the instrument catalogue has no instruments of meter {meter!r}")
+    cutoff = pd.Timestamp(until) if until is not None else data.extraction_date
+    panel = build_panel(data, until=cutoff)
+    codes = list(panel.instruments)
+    base = spec or ModelSpec(meter=meter)
+    if base.meter != meter:
+        base = replace(base, meter=meter)
+    years = (
+        sorted(pd.DatetimeIndex(panel.months["calendar_month"]).year.unique())
+        if base.calendar
+        else None
+    )
+    resolved = base.resolve(data.clients, instruments=codes, calendar_years=years)
+    prog = progress_for(progress)
+    prog.line(
+        f"person-month panel: {panel.n_person_months:,} months of {len(panel.spells):,} spells"
+    )
+    if heterogeneity == "npmle":
+        from rendement.hazard.toe import fit_timing_of_events
+
+        results: HazardResults | TimingOfEventsResults = fit_timing_of_events(
+            panel, resolved, instruments_catalogue=catalogue, progress=prog.line
+        )
+    else:
+        results = fit_hazard(panel, resolved, instruments_catalogue=catalogue)
+    spells = panel.spells
+    metadata = {
+        "version": version or cutoff.strftime("%Y-%m"),
+        "training_window": {
+            "first_inflow": str(pd.Timestamp(spells["inflow_date"].min()).date()),
+            "until": str(cutoff.date()),
+        },
+        "data_fingerprint": data.fingerprint(),
+        "data_path": str(data.path) if data.path else None,
+        "heterogeneity": heterogeneity,
+        "metrics": {
+            "person_months": int(panel.n_person_months),
+            "spells": int(len(spells)),
+            "clients": int(spells["client_id"].nunique()),
+            "events": int(panel.months["outflow"].sum()),
+            "loglik": float(results.loglik),
+        },
+    }
+    model = results.to_model(kind="estimated", metadata=metadata)
+    return FittedModel(model, results)
