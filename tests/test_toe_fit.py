@@ -74,13 +74,15 @@ def test_one_point_loglik_is_default_plus_an_entry_cloglog() -> None:
     month = months["month"].to_numpy().astype(np.int64)
     fin = np.column_stack([months[f"in:{c}"].to_numpy() for c in codes])
     fafter = np.column_stack([months[f"after:{c}"].to_numpy() for c in codes])
-    at_risk, event, _ = entry_risk(
+    at_risk, event, reentry = entry_risk(
         spell, month, fin, fafter, meter, False, None, spec.entry_process
     )
     piece = spec.baseline_piece(month[at_risk])
     exog = pd.DataFrame(np.eye(len(spec.baseline_cuts))[piece], columns=spec.baseline_terms())
     clients = client_design(spec, panel.spells).to_numpy()[spell[at_risk]]
     exog[spec.client_terms()] = clients
+    if spec.entry_process == "separate":  # re-entries have a level of their own
+        exog["reentry"] = reentry[at_risk].astype(float)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", HazardWarning)
         entry = fit_cloglog(exog, event[at_risk].astype(float))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,7 @@ class ServedModel:
 def model_warning(model: HazardModel) -> str | None:
     """The model's own warning for a person (a fallback it made), if any."""
     fallback = model.metadata.get("fallback")
-    return str(fallback["text"]) if isinstance(fallback, dict) and fallback.get("text") else None
+    return str(fallback["text"]) if isinstance(fallback, Mapping) and fallback.get("text") else None
 
 
 def _text(value: Any) -> str | None:

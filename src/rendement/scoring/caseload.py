@@ -26,6 +26,7 @@ Computation runs over chunks of clients, vectorised within a chunk
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -118,7 +119,7 @@ def score_clients(
         warnings_out=warnings_out,
     )
     fallback = model.metadata.get("fallback")
-    if isinstance(fallback, dict):
+    if isinstance(fallback, Mapping):
         warnings_out.append(
             "timing-of-events model not identified on its data: scored with the default "
             f"model's effects ({fallback.get('reason', '')})"

@@ -17,6 +17,7 @@ and say so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -29,7 +30,7 @@ from rendement.model.hazard_model import HazardModel, Heterogeneity
 def joint_covariance(model: HazardModel) -> tuple[list[str], np.ndarray] | None:
     """``(terms, covariance)`` of every estimated parameter, when the model stores it."""
     mix: Any = model.metadata.get("mixture_parameters")
-    if not isinstance(mix, dict) or not isinstance(mix.get("joint"), dict):
+    if not isinstance(mix, Mapping) or not isinstance(mix.get("joint"), Mapping):
         return None
     joint = mix["joint"]
     terms = [str(t) for t in joint["terms"]]
