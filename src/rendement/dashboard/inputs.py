@@ -65,10 +65,14 @@ REFERENCE_COLUMNS = (
 
 
 def read_checked(
-    path: Path | str, columns: tuple[Column, ...], what: str
+    path: Path | str,
+    columns: tuple[Column, ...],
+    what: str,
+    collect: list[Violation] | None = None,
 ) -> tuple[pd.DataFrame, np.ndarray, str]:
     """Typed columns of a small input file, its row numbers and file name; raises
-    :class:`DashboardInputError` listing every problem."""
+    :class:`DashboardInputError` listing every problem (with ``collect``, the problems of
+    the columns are added to it instead, so the caller can add its own checks first)."""
     file = Path(path)
     if not file.is_file():
         names = ", ".join(c.name for c in columns if c.required)
@@ -105,7 +109,9 @@ def read_checked(
                 expected=expected,
                 code=code,
             )
-    if found:
+    if collect is not None:
+        collect += found
+    elif found:
         raise DashboardInputError(f"the {what} file {file.name} has {len(found)} problem(s)", found)
     return pd.DataFrame(typed), raw.rows, file.name
 

@@ -31,6 +31,7 @@ import pandas as pd
 
 from rendement.contract.checks import violations_at
 from rendement.dashboard.inputs import TARGET_COLUMNS, DashboardInputError, read_checked
+from rendement.errors import Violation
 
 #: Default orange margin: 5% of the target.
 DEFAULT_MARGIN = 0.05
@@ -95,11 +96,15 @@ class TargetRow:
 
 def read_targets(path: Path | str) -> list[TargetRow]:
     """Rows of ``TARGETS.csv``, checked (every problem at once)."""
-    frame, rows, name = read_checked(path, TARGET_COLUMNS, "targets")
-    bad_code = ~frame["indicator"].isin(list(INDICATORS)).to_numpy()
+    problems: list[Violation] = []
+    frame, rows, name = read_checked(path, TARGET_COLUMNS, "targets", collect=problems)
+    present = frame["indicator"].notna().to_numpy()
+    bad_code = present & ~frame["indicator"].isin(list(INDICATORS)).to_numpy()
     text = frame["period"].astype(str)
-    bad_period = ~text.str.fullmatch(r"[0-9]{4}(-(0[1-9]|1[0-2]))?").to_numpy()
-    problems = violations_at(
+    bad_period = frame["period"].notna().to_numpy() & ~text.str.fullmatch(
+        r"[0-9]{4}(-(0[1-9]|1[0-2]))?"
+    ).to_numpy(dtype=bool)
+    problems += violations_at(
         bad_code,
         file=name,
         rows=rows,
@@ -118,6 +123,8 @@ def read_targets(path: Path | str) -> list[TargetRow]:
         code="invalid_type",
     )
     if problems:
+        order = {c.name: k for k, c in enumerate(TARGET_COLUMNS)}
+        problems.sort(key=lambda v: (v.row or 0, order.get(v.column or "", len(order))))
         raise DashboardInputError(
             f"the targets file {name} has {len(problems)} problem(s)", problems
         )
