@@ -144,9 +144,6 @@ def forecast_expenditure(
 
     # --- the caseload on as_of, run forward
     stock = caseload_state(data, as_of)
-    s, draws = survival_paths(
-        model, stock, horizon, n_draws=n_draws, seed=seed, type_weights=type_weights
-    )
     start_month = month_indices(stock["inflow_date"]) if len(stock) else np.zeros(0, np.int64)
     current = start_month + stock["months_on_benefit"].to_numpy(dtype=np.int64)
     window = (december - current).astype(float)  # future months j that fall in the year
@@ -157,6 +154,10 @@ def forecast_expenditure(
     else:
         notes.append("uitstroom bij de AOW-leeftijd niet meegenomen")
     benefit = stock["monthly_benefit"].to_numpy(dtype=float)
+    s, draws = survival_paths(
+        model, stock, horizon, n_draws=n_draws, seed=seed, type_weights=type_weights,
+        reduce=lambda d: float((benefit[:, None] * _paid_in_window(d, window)).sum()),
+    )  # fmt: skip
     s_cut = _paid_in_window(s, window)
     target = current[:, None] + np.arange(1, horizon + 1)[None, :]
     caseload = np.zeros(12)
@@ -164,7 +165,7 @@ def forecast_expenditure(
     np.add.at(caseload, (target - months[0])[ok], (benefit[:, None] * s_cut)[ok])
     per_client = (benefit[:, None] * s_cut).sum(axis=1)
     var_within = float((benefit**2 * _months_variance(s_cut)).sum())
-    stock_draws = np.array([(benefit[:, None] * _paid_in_window(d, window)).sum() for d in draws])
+    stock_draws = np.asarray(draws, dtype=float)
 
     # --- inflow after as_of
     counts = _inflow_history(data, as_of, history_months)
@@ -239,14 +240,17 @@ def _payments_per_new_spell(
         return np.zeros(0), np.zeros(0), []
     if not len(recent):
         return np.zeros(horizon), np.zeros(horizon), []
-    s, draws = survival_paths(model, recent, max(horizon - 1, 1), n_draws=n_draws, seed=seed)
     b = recent["monthly_benefit"].to_numpy(dtype=float)
 
     def path(surv: np.ndarray) -> np.ndarray:
         full = np.hstack([np.ones((len(b), 1)), surv[:, : horizon - 1]])  # P(T > k), k = 0..
         return (b[:, None] * full).mean(axis=0)
 
+    s, draws = survival_paths(
+        model, recent, max(horizon - 1, 1), n_draws=n_draws, seed=seed, reduce=path
+    )
+
     variances = np.array(
         [float((b**2 * _months_variance(s[:, :L])).mean()) if L else 0.0 for L in range(horizon)]
     )
-    return path(s), variances, [path(d) for d in draws]
+    return path(s), variances, draws

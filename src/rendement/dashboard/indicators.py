@@ -125,13 +125,6 @@ def spells_with_trajectory(spells: pd.DataFrame, trajectories: pd.DataFrame) -> 
     return hit
 
 
-def running_trajectory_clients(trajectories: pd.DataFrame, day: pd.Timestamp) -> set[str]:
-    """Clients with a trajectory running on ``day`` (started on or before it, not ended before)."""
-    t = trajectories
-    on = (t["start_date"] <= day) & (t["end_date"].isna() | (t["end_date"] >= day))
-    return set(t.loc[on.to_numpy(), "client_id"].astype(str))
-
-
 def monthly_indicators(data: DataFolder, months: np.ndarray, as_of: pd.Timestamp) -> pd.DataFrame:
     """One row per month: every count and amount of the module docstring (column names Dutch)."""
     spells = data.spells[data.spells["start_date"] <= as_of]
@@ -151,11 +144,20 @@ def monthly_indicators(data: DataFolder, months: np.ndarray, as_of: pd.Timestamp
     for ht in HOUSEHOLD_TYPES:
         is_ht = household == ht
         out[f"bestand_{ht}"] = [int((r & is_ht).sum()) for r in running]
-    client_of = spells["client_id"].astype(str).to_numpy(dtype=object)
-    is_exempt = np.isin(client_of, list(exempt)) if exempt else np.zeros(len(spells), bool)
+    # clients as integer codes, so that "has a running trajectory" is an array lookup
+    codes, uniques = pd.factorize(
+        pd.concat([spells["client_id"], trajectories["client_id"]]).astype(str)
+    )
+    spell_code, traj_code = codes[: len(spells)], codes[len(spells) :]
+    is_exempt = np.isin(uniques.to_numpy(), list(exempt))[spell_code] if exempt else None
+    if is_exempt is None:
+        is_exempt = np.zeros(len(spells), dtype=bool)
+    t_start, t_end = trajectories["start_date"], trajectories["end_date"]
     with_traj, without_traj, exempt_now = [], [], []
     for d, r in zip(days, running, strict=True):
-        on_traj = np.isin(client_of, list(running_trajectory_clients(trajectories, d)))
+        on = np.zeros(len(uniques), dtype=bool)
+        on[traj_code[((t_start <= d) & (t_end.isna() | (t_end >= d))).to_numpy()]] = True
+        on_traj = on[spell_code]
         exempt_now.append(int((r & is_exempt).sum()))
         with_traj.append(int((r & ~is_exempt & on_traj).sum()))
         without_traj.append(int((r & ~is_exempt & ~on_traj).sum()))

@@ -9,7 +9,9 @@ instrument scenarios so that nothing else is computed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,8 +41,10 @@ def survival_paths(
     n_draws: int = 0,
     seed: int = 0,
     type_weights: np.ndarray | None = None,
-) -> tuple[np.ndarray, list[np.ndarray]]:
-    """``(n, months)`` survival at the estimate, and one such array per parameter draw.
+    reduce: Callable[[np.ndarray], Any] | None = None,
+) -> tuple[np.ndarray, list[Any]]:
+    """``(n, months)`` survival at the estimate, and per parameter draw such an array, or
+    ``reduce(array)`` when given (so that the draws need not all be kept in memory).
 
     ``frame`` in the layout of :func:`rendement.panel.caseload_state`. Draws need a
     covariance matrix; without one (declared models) the list is empty.
@@ -59,7 +63,8 @@ def survival_paths(
         return out
 
     point = evaluate(prep.coefficients)
-    draws: list[np.ndarray] = []
+    draws: list[Any] = []
     if n_draws >= 2 and prep.covariance_problem is None:
-        draws = [evaluate(c) for c in prep.draw_coefficients(n_draws, seed)]
+        keep = reduce or (lambda a: a)
+        draws = [keep(evaluate(c)) for c in prep.draw_coefficients(n_draws, seed)]
     return point, draws
