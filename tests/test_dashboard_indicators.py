@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from dashboard_builders import folder
 
+from rendement.dashboard.build import capacity_table
 from rendement.dashboard.cbs import (
     durable_outflow,
     on_benefit_after_trajectory,
@@ -178,3 +179,22 @@ def test_caseload_on_a_day_follows_the_contracts_caseload_definition() -> None:
         ],
     )
     assert list(caseload_on(data.spells, pd.Timestamp("2026-04-30"))) == [False, True, True]
+
+
+def test_trajectories_against_capacity_pro_rata() -> None:
+    table = capacity_table(flow_folder(), None, AS_OF).set_index("instrument")
+    # Jan-Jun 2026 complete: jobhunt started in February and May; 12 places a year -> 6 so far
+    assert table.loc["jobhunt", "gestart"] == 2
+    assert table.loc["jobhunt", "doel_naar_rato"] == pytest.approx(6.0)
+    assert table.loc["jobhunt", "stoplicht"] == "rood"
+    assert table.loc["werkdirect", "doel_naar_rato"] == pytest.approx(3.0)
+    assert "huisbezoek" not in table.index  # home visits are not trajectories
+    places = pd.DataFrame({"instrument": ["jobhunt", "werkdirect"], "places": [4, 0]})
+    own = capacity_table(flow_folder(), places, AS_OF).set_index("instrument")
+    assert own.loc["jobhunt", "stoplicht"] == "groen"  # 2 >= 4 x 6 / 12
+    january = capacity_table(flow_folder(), None, pd.Timestamp("2027-01-10")).set_index(
+        "instrument"
+    )
+    assert january.loc["jobhunt", "periode"] == "jan 2026 t/m dec 2026"  # the whole last year
+    assert january.loc["jobhunt", "gestart"] == 2
+    assert january.loc["jobhunt", "doel_naar_rato"] == pytest.approx(12.0)

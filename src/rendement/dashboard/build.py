@@ -21,6 +21,7 @@ from rendement.contract.folder import DataFolder
 from rendement.dashboard.backtest import Backtest, backtest
 from rendement.dashboard.cbs import Share, cbs_indicators
 from rendement.dashboard.forecast import ExpenditureForecast, PensionExits, forecast_expenditure
+from rendement.dashboard.formatting import month_short
 from rendement.dashboard.indicators import (
     TRAJECTORY_METERS,
     monthly_indicators,
@@ -123,17 +124,21 @@ def _optional_monthly(data: DataFolder, months: np.ndarray, as_of: pd.Timestamp)
 def capacity_table(
     data: DataFolder, capacity: pd.DataFrame | None, as_of: pd.Timestamp
 ) -> pd.DataFrame:
-    """Per trajectory instrument: places in the year, started this year, the pro-rata target
-    (places x months elapsed / 12) and a traffic light (at least the pro-rata target)."""
+    """Per trajectory instrument: places per year, trajectories started in the complete months
+    of the year before ``as_of``'s month, the pro-rata target (places x those months / 12) and a
+    traffic light (at least the target). In January the whole previous year is shown."""
     cat = data.instruments[data.instruments["meter"].isin(TRAJECTORY_METERS)]
     if capacity is not None:
         places = capacity.set_index("instrument")["places"].astype(float)
     else:
         places = cat.set_index("instrument")["capacity"].astype("Float64").astype(float)
+    m_a = month_index(as_of)
+    first = 12 * as_of.year if m_a > 12 * as_of.year else 12 * (as_of.year - 1)
+    elapsed = m_a - first
     traj = data.trajectories
-    this_year = traj[(traj["start_date"].dt.year == as_of.year) & (traj["start_date"] <= as_of)]
-    started = this_year["instrument"].astype(str).value_counts()
-    elapsed = month_index(as_of) - 12 * as_of.year + 1
+    month = month_indices(traj["start_date"])
+    counted = traj[(month >= first) & (month < m_a)]
+    started = counted["instrument"].astype(str).value_counts()
     rows = []
     for code, label in zip(cat["instrument"].astype(str), cat["label"].astype(str), strict=True):
         p = float(places.get(code, np.nan))
@@ -144,8 +149,9 @@ def capacity_table(
                 "instrument": code,
                 "omschrijving": label,
                 "plaatsen_per_jaar": p,
-                "gestart_dit_jaar": n,
-                "doel_tot_nu": target,
+                "periode": f"{month_short(first)} t/m {month_short(m_a - 1)}",
+                "gestart": n,
+                "doel_naar_rato": target,
                 "stoplicht": traffic_light(float(n), target, "at_least", DEFAULT_MARGIN),
             }
         )

@@ -134,7 +134,7 @@ def on_benefit_after_trajectory(
         .agg(["sum", "count"])
         .rename(columns={"sum": "nog_in_bijstand", "count": "gestart"})
     )
-    per["aandeel"] = per["nog_in_bijstand"] / per["gestart"]
+    per["aandeel_pct"] = 100.0 * per["nog_in_bijstand"] / per["gestart"]
     total = Share(
         "nog in bijstand 12 maanden na start traject", int(on.sum()), len(traj), start, end
     )

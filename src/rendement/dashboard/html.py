@@ -91,14 +91,16 @@ def _table(frame: pd.DataFrame, formats: dict[str, int] | None = None) -> dict[s
     return {"headers": [str(c).replace("_", " ") for c in frame.columns], "rows": rows}
 
 
-def _part_context(part: ReportPart) -> dict[str, Any]:
+def _part_context(part: ReportPart, months: int | None = None) -> dict[str, Any]:
+    """The template's view of one part (``months``: only the latest months in its table)."""
+    rows = _monthly_rows(part)
     return {
         "name": part.name,
         "layer": part.layer,
         "clients": number(part.clients),
         "latest": _latest(part),
-        "monthly": _monthly_rows(part),
-        "capacity": _table(part.capacity, {"doel_tot_nu": 1}),
+        "monthly": rows if months is None else rows[:months],
+        "capacity": _table(part.capacity, {"doel_naar_rato": 1}),
         "cbs": [
             {
                 "name": s.name,
@@ -108,7 +110,7 @@ def _part_context(part: ReportPart) -> dict[str, Any]:
             }
             for s in part.cbs
         ],
-        "cbs_per_instrument": _table(part.cbs_per_instrument, {"aandeel": 3}),
+        "cbs_per_instrument": _table(part.cbs_per_instrument, {"aandeel_pct": 1}),
         "expenditure": {k: euro(v) for k, v in part.expenditure_year.items()},
         "applications": _table(
             part.monthly[
@@ -159,7 +161,7 @@ def render_html(report: SteeringReport) -> str:
         "model_version": report.model_version,
         "model_kind": report.model_kind,
         "total": _part_context(total),
-        "parts": [_part_context(p) for p in report.parts],
+        "parts": [_part_context(p, months=12) for p in report.parts],
         "by_word": {"district": "district", "caseworker": "klantmanager"}.get(report.by or "", ""),
         "headers": [h for _, h, _ in MONTHLY_COLUMNS],
         "figures": figures,

@@ -168,7 +168,7 @@ def write_workbook(report: SteeringReport, path: Path) -> None:
     fc = report.forecast.monthly.reset_index()
     fc.insert(0, "Maand", [month_short(int(m)) for m in fc.pop("maand")])
     _table_sheet(wb.create_sheet(FIXED[2]), fc, {c: EURO for c in fc.columns[1:]})
-    _table_sheet(wb.create_sheet(FIXED[3]), report.total.capacity, {"doel_tot_nu": "0.0"})
+    _table_sheet(wb.create_sheet(FIXED[3]), report.total.capacity, {"doel_naar_rato": "0.0"})
     cbs = pd.DataFrame(
         [
             {
