@@ -113,3 +113,32 @@ def test_forecast_against_the_simulated_truth() -> None:
     assert abs(bt.error) < 0.02
     # the interval is not degenerate: wider than the realised half is certain about
     assert 0 < fc.upper - fc.lower < 0.1 * fc.total
+
+
+def test_report_parts_add_up_to_the_whole(tmp_path: Path) -> None:
+    from rendement.dashboard import build_report
+
+    model = constant_hazard_model(tmp_path, 0.05)
+    rng = np.random.default_rng(5)
+    n = 60
+    starts = pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 1200, n), unit="D")
+    ends = [s + pd.DateOffset(months=int(m)) if rng.random() < 0.5 else None
+            for s, m in zip(starts, rng.integers(1, 30, n), strict=True)]  # fmt: skip
+    data = folder(
+        clients=[{"client_id": f"K{i}", "caseworker_id": f"KM{i % 3}"} for i in range(n)],
+        spells=[
+            (f"S{i}", f"K{i}", str(s.date()), None if e is None or e > pd.Timestamp("2026-07-01")
+             else str(e.date()), 900 + 10 * i)
+            for i, (s, e) in enumerate(zip(starts, ends, strict=True))
+        ],
+    )  # fmt: skip
+    report = build_report(data, model, "2026-07-01", by="caseworker", n_draws=0)
+    assert [p.name for p in report.parts] == ["KM0", "KM1", "KM2"]
+    assert [p.layer for p in report.parts] == ["operationeel management"] * 3
+    for key in ("gerealiseerd", "prognose_bestand", "prognose_instroom"):
+        parts = sum(p.expenditure_year[key] for p in report.parts)
+        assert parts == pytest.approx(report.total.expenditure_year[key], rel=1e-9), key
+    assert report.total.expenditure_year["totaal"] == pytest.approx(report.forecast.total)
+    months = report.total.monthly
+    assert (sum(p.monthly["bestand"] for p in report.parts) == months["bestand"]).all()
+    assert report.backtest is not None and report.backtest.complete

@@ -172,3 +172,18 @@ def test_reference_file_needs_the_own_households_and_reference_figures(tmp_path:
         read_reference(f)
     codes = {(v.row, v.column) for v in err.value.violations}
     assert codes == {(2, "caseload"), (None, "role")}
+
+
+def test_capacity_file_for_the_report(tmp_path: Path) -> None:
+    from rendement.dashboard.build import read_capacity_file
+    from rendement.errors import CapacityFileError
+
+    data = folder(clients=[{"client_id": "A"}], spells=[("A", "A", "2026-01-01", None, 1)])
+    f = tmp_path / "capacity.csv"
+    f.write_text("instrument,places\njobhunt,10\nwerkdirect,4\n")
+    table = read_capacity_file(f, data).set_index("instrument")["places"]
+    assert table.to_dict() == {"jobhunt": 10, "werkdirect": 4}
+    f.write_text("instrument,places\njobhunt,-1\nhuisbezoek,3\n")  # home visits have no places
+    with pytest.raises(CapacityFileError) as err:
+        read_capacity_file(f, data)
+    assert {(v.row, v.column) for v in err.value.violations} == {(2, "places"), (3, "instrument")}
