@@ -142,3 +142,16 @@ def test_report_parts_add_up_to_the_whole(tmp_path: Path) -> None:
     months = report.total.monthly
     assert (sum(p.monthly["bestand"] for p in report.parts) == months["bestand"]).all()
     assert report.backtest is not None and report.backtest.complete
+
+
+def test_forecast_with_the_true_model_and_its_unobserved_types() -> None:
+    """The simulator's own model (three unobserved types): the caseload is weighted by each
+    spell's posterior types, as in scoring; the forecast then matches what was paid."""
+    sim = simulate(SimulationConfig(clients=2500, seed=11, as_of="2027-01-01"))
+    full = DataFolder(sim.clients, sim.spells, sim.trajectories, sim.instruments)
+    assert sim.truth_model.heterogeneity is not None
+    bt = backtest(
+        full, sim.truth_model, pd.Timestamp("2026-07-01"),
+        observed_until=pd.Timestamp("2026-12-31"), n_draws=0,
+    )  # fmt: skip
+    assert abs(bt.caseload_error) < 0.02

@@ -154,6 +154,13 @@ def forecast_expenditure(
     else:
         notes.append("uitstroom bij de AOW-leeftijd niet meegenomen")
     benefit = stock["monthly_benefit"].to_numpy(dtype=float)
+    het = model.heterogeneity
+    if type_weights is None and het is not None and len(het.locations) > 1 and len(stock):
+        # who is still on benefit is selected: the types' posterior given each spell's history
+        # (as score_caseload does); new spells below keep the prior probabilities
+        from rendement.hazard.toe import caseload_type_weights
+
+        type_weights = caseload_type_weights(model, data, as_of)
     s, draws = survival_paths(
         model, stock, horizon, n_draws=n_draws, seed=seed, type_weights=type_weights,
         reduce=lambda d: float((benefit[:, None] * _paid_in_window(d, window)).sum()),
