@@ -87,7 +87,7 @@ def speed(caseload: int, seed: int) -> None:
             warnings.simplefilter("ignore", FewObservationsWarning)
             model, _ = fit_model(data)
         save_model(model, root / "model")
-        (root / "budget.csv").write_text("year,amount\n2026,250000000\n")
+        (root / "budget.csv").write_text("year,amount\n2026,600000000\n")
         on = data.spells["end_date"].isna().sum()
         print(
             f"\nRotterdam-sized town: {clients:,} clients, {len(data.spells):,} spells, "

@@ -211,7 +211,7 @@ def build_report(
     by: str | None = None,
     history_months: int = 24,
     pension_exits: PensionExits | None = None,
-    n_draws: int = 100,
+    n_draws: int = 30,
     with_backtest: bool = True,
 ) -> SteeringReport:
     """Build the steering report of ``as_of``: monthly figures over the ``history_months``
