@@ -101,6 +101,11 @@ def _part_context(part: ReportPart, months: int | None = None) -> dict[str, Any]
         "latest": _latest(part),
         "monthly": rows if months is None else rows[:months],
         "capacity": _table(part.capacity, {"doel_naar_rato": 1}),
+        "by_instrument": _table(
+            part.by_instrument.rename(index=lambda m: month_short(int(m)))
+            .reset_index(names="maand")
+            .iloc[::-1]
+        ),  # fmt: skip
         "cbs": [
             {
                 "name": s.name,

@@ -64,17 +64,31 @@ def _table_sheet(
         ws.cell(row=start, column=j).font = Font(bold=True)
         ws.cell(row=start, column=j).fill = HEADER_FILL
         ws.cell(row=start, column=j).alignment = Alignment(wrap_text=True, vertical="top")
-        width = max(10, min(40, len(str(name)) + 2))
-        ws.column_dimensions[get_column_letter(j)].width = width
+        longest = max([len(_shown(v)) for v in frame.iloc[:, j - 1]] + [0])
+        width = max(8, min(42, max(min(len(str(name)), 10), longest) + 2))
+        letter = get_column_letter(j)
+        ws.column_dimensions[letter].width = max(width, ws.column_dimensions[letter].width or 0)
     for i, row in enumerate(frame.itertuples(index=False), start=start + 1):
         for j, (name, v) in enumerate(zip(frame.columns, row, strict=True), start=1):
             _put(ws, i, j, v, formats.get(str(name), "#,##0.0" if isinstance(v, float) else None))
+            if isinstance(v, str) and v in FILLS:
+                ws.cell(row=i, column=j).fill = FILLS[v]
+    if any(len(str(name)) > 10 for name in frame.columns):
+        ws.row_dimensions[start].height = 45  # wrapped headers in three lines
     if len(frame.columns):
         last = get_column_letter(len(frame.columns))
         ws.auto_filter.ref = f"A{start}:{last}{start + len(frame)}"
         ws.freeze_panes = ws.cell(row=start + 1, column=1)
         ws.print_title_rows = f"{start}:{start}"
     _page_setup(ws)
+
+
+def _shown(v: Any) -> str:
+    """About how a value looks in a cell (for the column width)."""
+    v = _value(v)
+    if isinstance(v, float):
+        return f"€ {v:,.0f}" if abs(v) >= 1000 else f"{v:,.1f}"
+    return "" if v is None else str(v)
 
 
 def _page_setup(ws: Worksheet) -> None:
@@ -136,8 +150,6 @@ def _summary_sheet(ws: Worksheet, report: SteeringReport) -> None:
     for i, (_, _, fmt) in enumerate(rows, start=2):
         if fmt:
             ws.cell(row=i, column=2).number_format = fmt
-    ws.column_dimensions["A"].width = 48
-    ws.column_dimensions["B"].width = 22
     start = len(rows) + 3
     lights = pd.DataFrame(
         [
@@ -153,9 +165,9 @@ def _summary_sheet(ws: Worksheet, report: SteeringReport) -> None:
     )
     _table_sheet(ws, lights, start=start)
     ws.print_title_rows = "1:1"
-    for i, light in enumerate(lights["Stoplicht"], start=start + 1):
-        if light in FILLS:
-            ws.cell(row=i, column=4).fill = FILLS[light]
+    ws.freeze_panes = "A2"
+    ws.column_dimensions["A"].width = 48
+    ws.column_dimensions["B"].width = 24
 
 
 def write_workbook(report: SteeringReport, path: Path) -> None:
@@ -168,7 +180,13 @@ def write_workbook(report: SteeringReport, path: Path) -> None:
     fc = report.forecast.monthly.reset_index()
     fc.insert(0, "Maand", [month_short(int(m)) for m in fc.pop("maand")])
     _table_sheet(wb.create_sheet(FIXED[2]), fc, {c: EURO for c in fc.columns[1:]})
-    _table_sheet(wb.create_sheet(FIXED[3]), report.total.capacity, {"doel_naar_rato": "0.0"})
+    traject = wb.create_sheet(FIXED[3])
+    _table_sheet(traject, report.total.capacity, {"doel_naar_rato": "0.0"})
+    _table_sheet(
+        traject, _with_month(report.total.by_instrument), start=len(report.total.capacity) + 3
+    )
+    traject.print_title_rows = "1:1"
+    traject.freeze_panes = "A2"
     cbs = pd.DataFrame(
         [
             {
