@@ -155,3 +155,20 @@ def test_forecast_with_the_true_model_and_its_unobserved_types() -> None:
         observed_until=pd.Timestamp("2026-12-31"), n_draws=0,
     )  # fmt: skip
     assert abs(bt.caseload_error) < 0.02
+
+
+def test_report_of_a_municipality_without_trajectories(tmp_path: Path) -> None:
+    from rendement.dashboard import build_report, write_report
+
+    model = constant_hazard_model(tmp_path, 0.05)
+    data = folder(
+        clients=[{"client_id": f"K{i}"} for i in range(30)],
+        spells=[(f"S{i}", f"K{i}", f"2023-{i % 12 + 1:02d}-01", None, 1000) for i in range(30)],
+    )
+    report = build_report(data, model, "2026-07-01", n_draws=0)
+    assert report.total.by_instrument.empty or report.total.by_instrument.to_numpy().sum() == 0
+    assert (report.total.monthly["trajecten_gestart"] == 0).all()
+    assert report.total.cbs[3].denominator == 0  # no trajectory: the share is unknown, not 0
+    html, xlsx = write_report(report, tmp_path / "out")
+    assert "nog in bijstand 12 maanden na start traject" in html.read_text(encoding="utf-8")
+    assert xlsx.exists()
