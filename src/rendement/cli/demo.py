@@ -77,6 +77,11 @@ def run_demo(
 
     _lists_and_plan(out, data, model, score)
 
+    t = _step("Writing the monthly steering report (maandrapportage, per district)")
+    from rendement.dashboard.demo_step import demo_report
+
+    _done(t, demo_report(data, model, as_of, out / "dashboard")[0])
+
     if serve:
         return _serve(out, model_dir, port)
     print(

@@ -24,6 +24,7 @@ COMMANDS = (
     "score",
     "lists",
     "plan",
+    "dashboard",
     "models",
     "report",
     "keys",

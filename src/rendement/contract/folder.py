@@ -15,6 +15,10 @@ What every module downstream of the contract may rely on:
   ``duration_months``/``waiting_months`` int64, ``success_share`` float64
   (0 when empty), ``capacity`` nullable ``Int64``.
 
+Optional tables (``None`` when the folder has no such file): ``applications``
+(``application_id``, ``date`` datetime64, ``decision``, ``district``) and
+``recoveries`` (``recovery_id``, ``date``, ``amount`` float64, ``district``).
+
 Extra columns in a file are kept, as text unless they parse as numbers.
 Always-present columns: optional contract columns missing from the file are
 added, empty.
@@ -31,13 +35,15 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class DataFolder:
-    """The four validated tables of one municipality's export."""
+    """The four validated tables of one municipality's export (and the optional ones)."""
 
     clients: pd.DataFrame
     spells: pd.DataFrame
     trajectories: pd.DataFrame
     instruments: pd.DataFrame
     path: Path | None = None
+    applications: pd.DataFrame | None = None
+    recoveries: pd.DataFrame | None = None
 
     @property
     def extraction_date(self) -> pd.Timestamp:

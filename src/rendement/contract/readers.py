@@ -27,7 +27,7 @@ import datetime as dt
 import io
 import math
 import numbers
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,10 +68,11 @@ class ReadResult:
     violations: list[Violation] = field(default_factory=list)
 
 
-def find_table_files(folder: Path) -> dict[str, list[Path]]:
+def find_table_files(folder: Path, tables: Iterable[str] = TABLES) -> dict[str, list[Path]]:
     """The files in ``folder`` per contract table, in order of :data:`EXTENSIONS`."""
-    names = {f"{table}{ext}": (table, i) for table in TABLES for i, ext in enumerate(EXTENSIONS)}
-    found: dict[str, list[tuple[int, Path]]] = {table: [] for table in TABLES}
+    wanted = list(tables)
+    names = {f"{table}{ext}": (table, i) for table in wanted for i, ext in enumerate(EXTENSIONS)}
+    found: dict[str, list[tuple[int, Path]]] = {table: [] for table in wanted}
     for entry in sorted(folder.iterdir()):
         hit = names.get(entry.name.lower())
         if hit is not None and entry.is_file():
@@ -81,7 +82,8 @@ def find_table_files(folder: Path) -> dict[str, list[Path]]:
 
 #: Tables that may hold a header and no rows: a municipality that has bought no
 #: trajectories yet still has a caseload to score (without instrument effects).
-MAY_HAVE_NO_ROWS = frozenset({"trajectories"})
+#: The optional tables (applications, recoveries) may be empty in a month too.
+MAY_HAVE_NO_ROWS = frozenset({"trajectories", "applications", "recoveries"})
 
 
 def read_table_file(path: Path, table: str) -> ReadResult:

@@ -20,6 +20,7 @@ END_REASONS = ("werk", "opleiding", "verhuizing", "overig")
 TRAJECTORY_RESULTS = ("succesvol", "niet_succesvol", "voortijdig_beeindigd")
 METERS = ("reintegratie", "werk_direct", "handhaving")
 CATEGORIES = ("1", "2a", "2b", "3")
+DECISIONS = ("granted", "refused", "withdrawn")
 
 TRUE_WORDS = ("ja", "true", "1")
 FALSE_WORDS = ("nee", "false", "0")
@@ -146,6 +147,35 @@ INSTRUMENTS = Table(
 )
 
 TABLES: dict[str, Table] = {t.name: t for t in (CLIENTS, SPELLS, TRAJECTORIES, INSTRUMENTS)}
+
+APPLICATIONS = Table(
+    "applications",
+    (
+        Column("application_id", "string", True, unique=True),
+        Column("date", "date", True, notes="date of the decision"),
+        Column("decision", "category", True, DECISIONS),
+        Column("district", "string", False),
+    ),
+    key="application_id",
+    required=False,
+    notes="decisions on applications for a benefit (monthly steering report)",
+)
+
+RECOVERIES = Table(
+    "recoveries",
+    (
+        Column("recovery_id", "string", False, unique=True),
+        Column("date", "date", True, notes="date the amount was established"),
+        Column("amount", "number", True, minimum=0),
+        Column("district", "string", False),
+    ),
+    key="recovery_id",
+    required=False,
+    notes="amounts established for recovery because of fraud (terugvordering)",
+)
+
+#: Tables a folder may hold; when the file is absent the table is simply not reported.
+OPTIONAL_TABLES: dict[str, Table] = {t.name: t for t in (APPLICATIONS, RECOVERIES)}
 
 #: File endings the reader accepts, in order of preference when several exist.
 EXTENSIONS = (".csv", ".parquet", ".xlsx")

@@ -24,7 +24,7 @@ from rendement.contract.relations import (
     trajectories_outside_spells,
     unknown_keys,
 )
-from rendement.contract.schema import EXTENSIONS, TABLES
+from rendement.contract.schema import EXTENSIONS, OPTIONAL_TABLES, TABLES
 from rendement.contract.tables import CheckedTable, check_table, mask_bsn_values
 from rendement.errors import DataValidationError, Violation
 
@@ -79,7 +79,12 @@ def check_data_folder(path: str | os.PathLike[str]) -> FolderCheck:
         "an instrument code",
     )
     found += trajectories_outside_spells(trajectories, spells, clients)
-    violations = _in_reading_order(mask_bsn_values(found), checked)
+    # Optional tables (applications, recoveries): checked like the others when present.
+    optional_files = find_table_files(folder, OPTIONAL_TABLES)
+    optional = {
+        name: _check_one(name, paths, found) for name, paths in optional_files.items() if paths
+    }
+    violations = _in_reading_order(mask_bsn_values(found), {**checked, **optional})
     if violations:
         return FolderCheck(folder, violations, None)
     assert clients.frame is not None and spells.frame is not None
@@ -90,6 +95,8 @@ def check_data_folder(path: str | os.PathLike[str]) -> FolderCheck:
         trajectories=trajectories.frame,
         instruments=instruments.frame,
         path=folder,
+        applications=optional["applications"].frame if "applications" in optional else None,
+        recoveries=optional["recoveries"].frame if "recoveries" in optional else None,
     )
     return FolderCheck(folder, [], data)
 
@@ -109,7 +116,7 @@ def read_data_folder(path: str | os.PathLike[str]) -> DataFolder:
 
 
 def _check_one(name: str, paths: list[Path], found: list[Violation]) -> CheckedTable:
-    table = TABLES[name]
+    table = TABLES[name] if name in TABLES else OPTIONAL_TABLES[name]
     if not paths:
         options = ", ".join(f"{name}{ext}" for ext in EXTENSIONS)
         found.append(

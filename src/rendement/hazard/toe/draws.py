@@ -1,7 +1,7 @@
 """Parameter draws of a timing-of-events model that vary the mixture too.
 
 The intervals of months saved and net return come from scoring parameter
-draws (:mod:`rendement.intervals`). For a timing-of-events model the mass
+draws (:mod:`rendement.scoring.intervals`). For a timing-of-events model the mass
 points, their probabilities and the entry equation are estimated jointly with
 the outflow coefficients, and strongly correlated with them (a lower baseline
 and a faster type explain the same outflow). A draw therefore takes the whole
