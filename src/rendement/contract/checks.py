@@ -22,13 +22,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from rendement.contract.bsn import bsn_like as bsn_like  # the one BSN check
 from rendement.contract.schema import FALSE_WORDS, TRUE_WORDS, Column
 from rendement.errors import Violation
 
 _ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_BSN_SEPARATORS = r"[\s.\-]"
 _EXACT_INTEGER_LIMIT = 2.0**53
-_ELEVEN_TEST_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1], dtype=np.int64)
 
 #: Contract defaults for empty optional cells (data-contract.md: success_share "default 0").
 DEFAULTS: dict[tuple[str, str], float] = {("instruments", "success_share"): 0.0}
@@ -152,22 +151,6 @@ def parse_extra(cells: pd.Series) -> pd.Series:
     if np.isnan(numbers[present]).any():
         return cells.astype(object).reset_index(drop=True)
     return pd.Series(numbers, dtype="float64")
-
-
-def bsn_like(cells: pd.Series) -> np.ndarray:
-    """Values that look like a BSN: nine digits (spaces, dots, dashes ignored) passing the 11-test.
-
-    The 11-test (*elfproef*): 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is divisible by 11.
-    """
-    digits_only = cells.astype(object).str.replace(_BSN_SEPARATORS, "", regex=True)
-    nine = digits_only.str.fullmatch("[0-9]{9}", na=False).to_numpy(dtype=bool)
-    if not nine.any():
-        return nine
-    joined = "".join(digits_only[nine].tolist()).encode("ascii")
-    digits = np.frombuffer(joined, dtype=np.uint8).reshape(-1, 9).astype(np.int64) - ord("0")
-    out = nine.copy()
-    out[nine] = (digits @ _ELEVEN_TEST_WEIGHTS) % 11 == 0
-    return out
 
 
 def violations_at(
