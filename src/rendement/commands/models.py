@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _compare(reg: object, args: argparse.Namespace) -> int:
     from rendement.compare import compare_models
+    from rendement.formulas import write_csv
     from rendement.model_folder import load_model
     from rendement.output import atomic_folder_files
 
@@ -80,9 +81,9 @@ def _compare(reg: object, args: argparse.Namespace) -> int:
     print(cmp.summary())
     if args.out:
         with atomic_folder_files(args.out) as stage:
-            cmp.coefficients.to_csv(stage / "coefficients.csv", index=False)
-            cmp.effects.to_csv(stage / "effects.csv", index=False)
+            write_csv(cmp.coefficients, stage / "coefficients.csv", index=False)
+            write_csv(cmp.effects, stage / "effects.csv", index=False)
             if cmp.changes is not None:
-                cmp.changes.to_csv(stage / "client_changes.csv", index=False)
+                write_csv(cmp.changes, stage / "client_changes.csv", index=False)
         print(f"\nTables written to {args.out}")
     return 0
