@@ -12,6 +12,10 @@ or a spreadsheet)::
     entry_parameters.csv   instrument-entry hazard (timing-of-events models only)
     model_card.md          the model card for the Algoritmeregister (rendement.model_card)
 
+With a signing key configured, ``manifest.json`` also holds a ``signature``
+(HMAC-SHA256 with a key kept outside the folder, and who signed;
+:mod:`rendement.signing`), and unsigned or wrongly signed folders are refused.
+
 :func:`load_model` refuses a folder whose files do not match the checksums in
 the manifest (an altered model), whose format version is unknown, or whose
 parameters do not fit its specification.
@@ -34,6 +38,7 @@ from rendement import __version__
 from rendement.errors import ModelFolderError
 from rendement.model import HazardModel, Heterogeneity
 from rendement.output import atomic_folder_files
+from rendement.signing import check_signature, configured_key, signature_block
 from rendement.spec import ModelSpec, SpecificationError
 
 FORMAT_VERSION = 1
@@ -70,7 +75,8 @@ def _sha256(path: Path) -> str:
 
 
 def _manifest_digest(manifest: dict[str, Any]) -> str:
-    body = {k: v for k, v in manifest.items() if k != "manifest_checksum"}
+    # the signature is added after the checksum (by fit, or later by `models activate`)
+    body = {k: v for k, v in manifest.items() if k not in ("manifest_checksum", "signature")}
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -139,6 +145,9 @@ def save_model(model: HazardModel, path: Path | str) -> Path:
             "files": files,
         }
         manifest["manifest_checksum"] = _manifest_digest(manifest)
+        key = configured_key()
+        if key is not None:  # signed with the key kept outside the folder (rendement.signing)
+            manifest["signature"] = signature_block(manifest, key)
         (stage / MANIFEST).write_text(
             json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n"
         )
@@ -163,8 +172,12 @@ def read_manifest(path: Path | str) -> dict[str, Any]:
     return manifest
 
 
-def load_model(path: Path | str) -> HazardModel:
-    """Load and check a model folder; raises :class:`ModelFolderError` saying what is wrong."""
+def load_model(path: Path | str, *, verify_signature: bool = True) -> HazardModel:
+    """Load and check a model folder; raises :class:`ModelFolderError` saying what is wrong.
+
+    With a signing key configured (:mod:`rendement.signing`) an unsigned or wrongly
+    signed folder is refused too (``verify_signature=False``: only while activating).
+    """
     folder = Path(path)
     manifest = read_manifest(folder)
     if (
@@ -189,6 +202,8 @@ def load_model(path: Path | str) -> HazardModel:
                 f"{folder}: {name} was altered (checksum mismatch); a model may not be edited by hand. "
                 "Re-fit it, or declare parameters with `rendement fit --from-spec`."
             )
+    key = configured_key() if verify_signature else None
+    signed_by = check_signature(folder, manifest, key) if key is not None else None
     try:
         spec = ModelSpec.from_dict(manifest["specification"])
     except (SpecificationError, TypeError, KeyError) as exc:
@@ -233,6 +248,7 @@ def load_model(path: Path | str) -> HazardModel:
     meta = dict(manifest.get("metadata") or {})
     meta["version"] = manifest.get("version") or folder.name
     meta["path"] = str(folder)
+    meta["signed_by"] = signed_by  # verified signer; None when no signing key is configured
     return HazardModel(
         spec=spec,
         params=params,

@@ -62,3 +62,9 @@ class ModelRef(BaseModel):
     version: str = Field(examples=["2026-01"])
     kind: str = Field(description="estimated, expert or borrowed", examples=["estimated"])
     kind_text: str = Field(examples=["geschat op de eigen gegevens van de gemeente"])
+    signed_by: str | None = Field(
+        default=None,
+        description="who signed the model folder (checked against the configured signing key); "
+        "null when the service runs without a signing key",
+        examples=["team-analyse"],
+    )

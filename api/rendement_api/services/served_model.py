@@ -84,6 +84,7 @@ class ServedModel:
             "version": self.version,
             "kind": self.kind,
             "kind_text": KIND_TEXT.get(self.kind, self.kind),
+            "signed_by": self.model.metadata.get("signed_by"),
         }
 
 
