@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from rendement.contract.bsn import bsn_like as bsn_like  # the one BSN check
+from rendement.contract.limits import listed
 from rendement.contract.schema import FALSE_WORDS, TRUE_WORDS, Column
 from rendement.errors import Violation
 
@@ -83,11 +84,20 @@ def parse_column(cells: pd.Series, column: Column, table: str = "") -> ParsedCol
             numbers = np.where(present, numbers, default)
         values = _numbers_as(numbers, column)
     elif column.type == "category":
-        values = cells.astype(object)
+        values = as_text(cells)
         problems["unknown_category"] = present & ~cells.isin(column.categories).to_numpy()
     else:
-        values = cells.astype(object)
+        values = as_text(cells)
     return ParsedColumn(values.reset_index(drop=True), problems)
+
+
+def as_text(cells: pd.Series) -> pd.Series:
+    """Cells as an ``object`` column of their texts, ``None`` when empty (also for the
+    ``Categorical`` columns of a large file, :mod:`rendement.contract.stream_csv`)."""
+    text = cells.astype(object)
+    if isinstance(cells.dtype, pd.CategoricalDtype):
+        text = text.where(cells.notna(), None)
+    return text
 
 
 def parse_dates(cells: pd.Series) -> pd.Series:
@@ -146,10 +156,10 @@ def parse_extra(cells: pd.Series) -> pd.Series:
     """A column outside the contract: numbers when every filled cell is one, else text."""
     present = cells.notna().to_numpy()
     if not present.any():
-        return cells.astype(object).reset_index(drop=True)
+        return as_text(cells).reset_index(drop=True)
     numbers = parse_numbers(cells)
     if np.isnan(numbers[present]).any():
-        return cells.astype(object).reset_index(drop=True)
+        return as_text(cells).reset_index(drop=True)
     return pd.Series(numbers, dtype="float64")
 
 
@@ -167,12 +177,13 @@ def violations_at(
     where = np.flatnonzero(mask)
     if not len(where):
         return []
+    where = where[: listed(file, len(where))]
     vals = np.asarray(values, dtype=object)[where]
     if isinstance(expected, str):
         wanted: list[str] = [expected] * len(where)
     else:
         wanted = [str(e) for e in np.asarray(expected, dtype=object)[where]]
     return [
-        Violation(file, int(r), column, None if v is None else str(v), e, code)
+        Violation(file, int(r), column, None if v is None or v != v else str(v), e, code)
         for r, v, e in zip(rows[where], vals, wanted, strict=True)
     ]
