@@ -50,10 +50,12 @@ def run(args: argparse.Namespace) -> int:
             print(table.to_string(index=False))
         return 0
     if args.models_command == "activate":
-        reg.activate(args.meter, args.version)
+        signer = reg.activate(args.meter, args.version)
         print(
             f"Active {args.meter} model is now {args.version} ({reg.path(args.meter, args.version)})."
         )
+        if signer:
+            print(f"The model folder was unsigned; it is now signed by {signer}.")
         return 0
     return _compare(reg, args)
 
