@@ -94,6 +94,7 @@ def test_advice_is_the_engines_score(api: Any, model_dir: Path) -> None:
         "version": "2026-expert",
         "kind": "expert",
         "kind_text": a["model"]["kind_text"],
+        "signed_by": None,  # no signing key configured in this test (test_model_signing)
     }
     assert "expertoordeel" in a["model"]["kind_text"]
     assert a["notice"].startswith("Dit is een advies, geen besluit")
