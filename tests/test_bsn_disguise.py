@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from contract_builders import set_cell, valid_tables, write_folder
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -134,3 +135,17 @@ def test_validate_refuses_the_disguises_and_does_not_show_them(tmp_path: Path) -
     assert found == {("clients.csv", r, "bsn_like_id") for r in range(2, 6)}
     shown = " ".join(str(v) for v in violations)
     assert not any(d in shown for d in ISSUE_DISGUISES)
+
+
+def test_a_long_column_is_checked_in_slices_with_the_same_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rendement.contract import bsn
+
+    values = pd.Series(ISSUE_REFUSED + ISSUE_DISGUISES + ["C000123", None, "12345678"] * 3)
+    whole = bsn_like(values)
+    monkeypatch.setattr(bsn, "_SLICE", 4)
+    assert bsn_like(values).tolist() == whole.tolist()
+    assert whole.sum() == len(ISSUE_REFUSED + ISSUE_DISGUISES)
+    as_categories = values.astype("category")  # a large file's column: once per distinct text
+    assert bsn_like(as_categories).tolist() == whole.tolist()

@@ -39,8 +39,13 @@ def starts_like_formula(text: str) -> bool:
 
 def formula_like(cells: pd.Series) -> np.ndarray:
     """Vectorised :func:`starts_like_formula` over a column of text (``None`` never is)."""
-    text = cells.astype(object)
-    hits = text.str.startswith(FORMULA_STARTS, na=False)
+    from rendement.contract.distinct import per_distinct
+
+    return per_distinct(cells, _formula_like).astype(bool)
+
+
+def _formula_like(cells: pd.Series) -> np.ndarray:
+    hits = cells.astype(object).str.startswith(FORMULA_STARTS, na=False)
     return hits.to_numpy(dtype=bool)
 
 

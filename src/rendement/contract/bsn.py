@@ -34,6 +34,7 @@ _PREFIX = r"^[A-Za-z]+"
 _PREFIX_RE = re.compile(_PREFIX)
 _DIGITS = re.compile(r"[0-9]{8,9}")
 _WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1], dtype=np.int64)
+_SLICE = 2**18
 #: Eight or nine digits with at most one separator between two digits, not part of a longer
 #: number (a digit, or a digit and a separator, on either side makes it part of one).
 _IN_TEXT = re.compile(
@@ -85,14 +86,30 @@ def text_contains_bsn(text: str) -> bool:
 
 def bsn_like(cells: pd.Series) -> np.ndarray:
     """Vectorised :func:`looks_like_bsn` over a column of text (``None`` is never a BSN)."""
+    from rendement.contract.distinct import per_distinct
+
+    return per_distinct(cells, _bsn_like).astype(bool)
+
+
+def _bsn_like(cells: pd.Series) -> np.ndarray:
+    """:func:`bsn_like` on a column of texts, in slices (few temporary strings at a time)."""
+    out = np.zeros(len(cells), dtype=bool)
+    for lo in range(0, len(cells), _SLICE):
+        out[lo : lo + _SLICE] = _bsn_like_slice(cells.iloc[lo : lo + _SLICE])
+    return out
+
+
+def _bsn_like_slice(cells: pd.Series) -> np.ndarray:
     text = cells.astype(object).where(cells.notna(), None)
     stripped = text.str.replace(SEPARATORS, "", regex=True).str.replace(_PREFIX, "", regex=True)
     candidate = stripped.str.fullmatch("[0-9]{8,9}", na=False).to_numpy(dtype=bool)
     if not candidate.any():
         return candidate
-    nine = stripped[candidate].str.zfill(9)
-    joined = "".join(nine.tolist()).encode("ascii")
-    digits = np.frombuffer(joined, dtype=np.uint8).reshape(-1, 9).astype(np.int64) - ord("0")
+    joined = "".join(stripped[candidate].str.zfill(9).tolist()).encode("ascii")
+    digits = np.frombuffer(joined, dtype=np.uint8).reshape(-1, 9)
+    total = np.zeros(len(digits), dtype=np.int64)
+    for j, weight in enumerate(_WEIGHTS.tolist()):
+        total += weight * (digits[:, j].astype(np.int64) - ord("0"))
     out = candidate.copy()
-    out[candidate] = (digits @ _WEIGHTS) % 11 == 0
+    out[candidate] = total % 11 == 0
     return out

@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from rendement.contract.bsn import bsn_like as bsn_like  # the one BSN check
+from rendement.contract.distinct import per_distinct
 from rendement.contract.limits import listed
 from rendement.contract.schema import FALSE_WORDS, TRUE_WORDS, Column
 from rendement.errors import Violation
@@ -102,17 +103,21 @@ def as_text(cells: pd.Series) -> pd.Series:
 
 def parse_dates(cells: pd.Series) -> pd.Series:
     """``YYYY-MM-DD`` as ``datetime64[ns]``; anything else (or an impossible date) is NaT."""
+    dates = per_distinct(cells, _dates)
+    return pd.Series(dates, index=cells.index).astype("datetime64[ns]")
+
+
+def _dates(cells: pd.Series) -> np.ndarray:
     text = cells.astype(object)
     iso = text.str.fullmatch(_ISO_DATE, na=False).astype(bool)
     dates = pd.to_datetime(text.where(iso, None), format="%Y-%m-%d", errors="coerce")
-    return pd.Series(dates, index=cells.index).astype("datetime64[ns]")
+    return pd.Series(dates, index=cells.index).astype("datetime64[ns]").to_numpy()
 
 
 def parse_booleans(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """ja/nee, true/false, 1/0 (any case) as pandas ``boolean``; the mask of other values."""
-    low = cells.astype(object).str.lower()
-    true = low.isin(TRUE_WORDS).to_numpy()
-    false = low.isin(FALSE_WORDS).to_numpy()
+    true = per_distinct(cells, lambda c: c.astype(object).str.lower().isin(TRUE_WORDS))
+    false = per_distinct(cells, lambda c: c.astype(object).str.lower().isin(FALSE_WORDS))
     values = pd.array(np.where(true, True, False), dtype="boolean")
     values[~(true | false)] = pd.NA
     return pd.Series(values, index=cells.index), cells.notna().to_numpy() & ~(true | false)
@@ -120,7 +125,9 @@ def parse_booleans(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def parse_numbers(cells: pd.Series) -> np.ndarray:
     """Numbers written with a decimal point as float64; NaN for empty, text, inf or nan."""
-    numbers = pd.to_numeric(cells.astype(object), errors="coerce").to_numpy(dtype=np.float64)
+    numbers = per_distinct(
+        cells, lambda c: pd.to_numeric(c.astype(object), errors="coerce").to_numpy(np.float64)
+    )
     return np.where(np.isfinite(numbers), numbers, np.nan)
 
 

@@ -6,7 +6,8 @@ text twice. For a file above :data:`LARGE_FILE_BYTES` that is a plain export
 (what :func:`rendement.contract.readers._read_simple_csv` accepts: UTF-8, no
 quotes, one record per line, equal field counts, a clean header) this module
 reads it in chunks of :data:`CHUNK_ROWS` rows and keeps each column as a
-pandas ``Categorical``: every distinct text once, plus a small code per row.
+pandas ``Categorical`` (made by the parser itself): every distinct text once,
+plus a small code per row.
 Dates, amounts and categories repeat a lot, so the cells of a 3M-row file take
 a few hundred MB. The cells are the same texts as the general reader's (a
 column of ``Categorical`` instead of ``object`` dtype); checks read them with
@@ -21,6 +22,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import ctypes
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -57,7 +60,7 @@ def read_large_csv(path: Path, table: str) -> ReadResult | None:
     reader = pd.read_csv(
         path,
         header=None,
-        dtype=str,
+        dtype="category",  # the parser makes a Python string for each distinct value only
         sep=",",
         quoting=csv.QUOTE_NONE,
         na_filter=False,
@@ -80,9 +83,9 @@ def read_large_csv(path: Path, table: str) -> ReadResult | None:
                 return None
             present = np.zeros(len(frame), dtype=bool)
             for j, name in zip(list(frame.columns), header, strict=True):
-                text = frame.pop(j).str.strip()
-                present |= (text != "").to_numpy()
-                chunks.setdefault(name, []).append(pd.Categorical(text.replace("", None)))
+                column = _stripped(frame.pop(j).array)
+                present |= column.codes >= 0
+                chunks.setdefault(name, []).append(column)
             blank_parts.append(~present)
     except (ValueError, pd.errors.ParserError):
         return None
@@ -97,11 +100,29 @@ def read_large_csv(path: Path, table: str) -> ReadResult | None:
     rows = np.arange(2, len(blank) + 2, dtype=np.int64)[~blank]
     if blank.any():
         cells = cells[~blank].reset_index(drop=True)
+    give_back_memory()  # the chunks' parser buffers and strings
     return ReadResult(table, file, RawTable(table, file, cells, rows, 1))
 
 
+def _stripped(values: Any) -> Any:
+    """A chunk's categorical column with its texts stripped and empty texts missing."""
+    texts = pd.Series(np.asarray(values.categories, dtype=object)).str.strip()
+    texts = texts.where(texts != "", None)
+    codes_of, distinct = pd.factorize(texts, use_na_sentinel=True)
+    old = np.asarray(values.codes, dtype=np.int64)
+    codes = np.where(old >= 0, codes_of[np.maximum(old, 0)], -1)
+    return pd.Categorical.from_codes(codes, categories=pd.Index(distinct, dtype=object))
+
+
 def _joined(parts: list[Any]) -> Any:
-    return parts[0] if len(parts) == 1 else union_categoricals(parts)
+    joined = parts[0] if len(parts) == 1 else union_categoricals(parts)
+    return joined.remove_unused_categories()
+
+
+def give_back_memory() -> None:
+    """Return freed heap memory to the system (glibc ``malloc_trim``; elsewhere nothing)."""
+    with suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _scan(path: Path) -> _Scan:

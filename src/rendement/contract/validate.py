@@ -30,6 +30,7 @@ from rendement.contract.relations import (
     unknown_keys,
 )
 from rendement.contract.schema import EXTENSIONS, TABLES
+from rendement.contract.stream_csv import give_back_memory
 from rendement.contract.tables import CheckedTable, check_table, mask_bsn_values
 from rendement.errors import DataValidationError, Violation
 
@@ -162,6 +163,7 @@ def _check_one(name: str, paths: list[Path], found: list[Violation]) -> CheckedT
         return CheckedTable(table, result.file)
     checked, violations = check_table(result.raw, table)
     found += violations
+    give_back_memory()  # what the checks of a large file freed
     return checked
 
 
