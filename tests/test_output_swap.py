@@ -92,6 +92,17 @@ def test_a_living_staging_folder_is_not_removed(tmp_path: Path) -> None:
     assert not dead.exists()
 
 
+def test_the_swapped_folder_keeps_its_permissions(tmp_path: Path) -> None:
+    out = tmp_path / "score"
+    with atomic_folder_files(out) as stage:
+        (stage / "ranking.csv").write_text("1")
+    out.chmod(0o750)
+    with atomic_folder_files(out) as stage:
+        (stage / "ranking.csv").write_text("2")
+    assert (out / "ranking.csv").read_text() == "2"
+    assert out.stat().st_mode & 0o777 == 0o750
+
+
 def test_a_failure_changes_nothing(tmp_path: Path) -> None:
     out = tmp_path / "lists"
     with atomic_folder_files(out) as stage:

@@ -26,6 +26,7 @@ import errno
 import fcntl
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -130,6 +131,7 @@ def swapped_folder(out_dir: Path | str) -> Iterator[Path]:
         yield staging
         if out.is_dir():
             _carry_over(out, staging)
+            _same_access(out, staging)
             exchange(staging, out)  # staging now holds the old set; removed on exit
         else:
             os.rename(staging, out)
@@ -158,6 +160,14 @@ def _renameat2(a: Path, b: Path) -> bool:
     if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
         return False
     raise OSError(code, os.strerror(code), str(b))
+
+
+def _same_access(out: Path, staging: Path) -> None:
+    """Give the new folder the old one's permissions (and group, where allowed)."""
+    info = out.stat()
+    os.chmod(staging, stat.S_IMODE(info.st_mode))
+    with suppress(OSError):
+        os.chown(staging, -1, info.st_gid)
 
 
 def _carry_over(out: Path, staging: Path) -> None:
