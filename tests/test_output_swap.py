@@ -63,8 +63,13 @@ def test_kill_minus_nine_leaves_one_complete_set(tmp_path: Path) -> None:
     generations_seen = set()
     stale_seen = 0
     for i in range(20):
+        before = generation(out)
         child = run_writer(out, 1000 * (i + 1), 10_000)
-        time.sleep(rng.uniform(0.15, 0.8))
+        for _ in range(600):  # until the writer has swapped in a set (a slow machine: 60 s)
+            if generation(out) != before:
+                break
+            time.sleep(0.1)
+        time.sleep(rng.uniform(0.0, 0.3))  # then kill it at a random point of its work
         child.send_signal(signal.SIGKILL)
         child.wait(30)
         gens = generation(out)
