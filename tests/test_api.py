@@ -95,6 +95,7 @@ def test_advice_is_the_engines_score(api: Any, model_dir: Path) -> None:
         "kind": "expert",
         "kind_text": a["model"]["kind_text"],
         "warning": None,
+        "signed_by": None,  # no signing key configured in this test (test_model_signing)
     }
     assert "expertoordeel" in a["model"]["kind_text"]
     assert a["notice"].startswith("Dit is een advies, geen besluit")
@@ -154,6 +155,12 @@ def test_age_instead_of_birth_date_and_inflow_date_instead_of_months(api: Any) -
     [
         ({"client_id": "123456782"}, "client_id", "bsn_not_allowed"),
         ({"client_id": "1234.56.782"}, "client_id", "bsn_not_allowed"),
+        ({"client_id": "12345672"}, "client_id", "bsn_not_allowed"),  # issue 13: disguises
+        ({"client_id": "111_222_333"}, "client_id", "bsn_not_allowed"),
+        ({"client_id": "BSN111222333"}, "client_id", "bsn_not_allowed"),
+        ({"client_id": "K111222333"}, "client_id", "bsn_not_allowed"),
+        ({"district": "wijk 111 222 333"}, "district", "bsn_not_allowed"),
+        ({"extra": {"wijkscore": "K111222333"}}, "extra.wijkscore", "bsn_not_allowed"),
         ({"gender": "V"}, "gender", "protected_attribute"),
         ({"extra": {"nationality": "NL"}}, "extra.nationality", "protected_attribute"),
         ({"household_type": "gezin"}, "household_type", "invalid_input"),
@@ -308,6 +315,9 @@ def test_decisions_followed_and_deviated(api: Any) -> None:
         ({"decision": "afgeweken", "chosen_instrument": "fietsles", "reason": "Klant wil fietsen"}, "unknown_instrument", "chosen_instrument"),
         ({"decision": "gevolgd", "chosen_instrument": "taal"}, "inconsistent_decision", "chosen_instrument"),
         ({"decision": "afgeweken", "chosen_instrument": "geen", "reason": "BSN 123456782 bekend"}, "invalid_input", "reason"),
+        ({"decision": "afgeweken", "chosen_instrument": "geen", "reason": "klant BSN111222333"}, "invalid_input", "reason"),
+        ({"decision": "afgeweken", "chosen_instrument": "geen", "reason": "nummer 12345672 (Excel)"}, "invalid_input", "reason"),
+        ({"decision": "afgeweken", "chosen_instrument": "geen", "reason": "nummer 111_222_333"}, "invalid_input", "reason"),
         ({"decision": "misschien"}, "invalid_input", "decision"),
     ]  # fmt: skip
     for body, code, field in cases:

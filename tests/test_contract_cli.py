@@ -89,7 +89,7 @@ def test_a_missing_folder_exits_2_without_a_stack_trace(
     assert [v["code"] for v in document["violations"]] == ["missing_folder"]
 
 
-def test_the_readable_report_summarises_beyond_the_line_limit_but_json_has_all(
+def test_text_and_json_list_at_most_the_limit_per_file_and_count_the_rest(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     tables = valid_tables()
@@ -109,7 +109,11 @@ def test_the_readable_report_summarises_beyond_the_line_limit_but_json_has_all(
     assert len(listed) == MAX_LINES_PER_FILE
     assert "... and 50 more in trajectories.csv" in out
     assert main(["validate", str(folder), "--json"]) == 2
-    assert len(json.loads(capsys.readouterr().out)["violations"]) == many
+    document = json.loads(capsys.readouterr().out)
+    assert len(document["violations"]) == MAX_LINES_PER_FILE  # issue 13: bounded, as the text
+    assert [v["row"] for v in document["violations"]] == list(range(5, 5 + MAX_LINES_PER_FILE))
+    assert document["violation_counts"] == {"trajectories.csv": many}
+    assert document["violations_total"] == many
 
 
 def test_the_installed_command_in_a_real_process(tmp_path: Path) -> None:

@@ -187,12 +187,17 @@ def test_a_municipality_of_50000_clients_is_read_and_checked(tmp_path: Path) -> 
     assert (len(data.clients), len(data.spells), len(data.trajectories)) == (50_000, 70_000, 20_000)
 
 
-def test_every_one_of_many_violations_is_reported(tmp_path: Path) -> None:
+def test_every_one_of_many_violations_is_counted_and_the_first_listed(tmp_path: Path) -> None:
+    from rendement.contract import check_data_folder
+    from rendement.contract.limits import MAX_LISTED_PER_FILE
+
     _municipality(tmp_path / "big", clients=5_000, spells=6_000, trajectories=1_000)
     spells = pd.read_csv(tmp_path / "big" / "spells.csv", dtype=str, keep_default_na=False)
     spells["monthly_benefit"] = "-1"  # every row
     spells.to_csv(tmp_path / "big" / "spells.csv", index=False)
-    violations = validate_data_folder(tmp_path / "big")
-    assert len(violations) == 6_000
-    assert [v.row for v in violations] == list(range(2, 6_002))
+    check = check_data_folder(tmp_path / "big")
+    assert check.counts == {"spells.csv": 6_000} and check.total == 6_000
+    violations = check.violations  # issue 13: at most the limit listed, in reading order
+    assert [v.row for v in violations] == list(range(2, 2 + MAX_LISTED_PER_FILE))
     assert {v.code for v in violations} == {"negative_amount"}
+    assert validate_data_folder(tmp_path / "big") == violations

@@ -222,7 +222,8 @@ def test_the_eleven_test() -> None:
         ["111222333", "111.222.333", "111 222 333", "111222334", "123456789", "K111222333",
          "1112223330", None]
     )  # fmt: skip
-    assert bsn_like(values).tolist() == [True, True, True, False, False, False, False, False]
+    # a letter prefix is a disguise too (issue 13): K111222333 is the BSN 111222333
+    assert bsn_like(values).tolist() == [True, True, True, False, False, True, False, False]
 
 
 def test_a_bsn_like_client_id_is_refused_in_every_file_and_never_shown(tmp_path: Path) -> None:

@@ -167,13 +167,16 @@ def test_csv_files_equal_the_workbook(tmp_path) -> None:
     wb = load_workbook(paths[0])
     files = part_files(lists)
     sheets = part_sheets(lists)
-    pairs = [("lijst_totaal.csv", TOTAL_SHEET)] + [(files[k], sheets[k]) for k in lists.parts]
-    assert sorted(p.name for p in paths[1:]) == sorted(["samenvatting.csv", *(f for f, _ in pairs)])
+    pairs = [("lijst_totaal-2026-01.csv", TOTAL_SHEET)] + [
+        (files[k], sheets[k]) for k in lists.parts
+    ]
+    names = sorted(p.name for p in paths[1:])
+    assert names == sorted(["samenvatting-2026-01.csv", *(f for f, _ in pairs)])
     for file, title in pairs:
         csv = pd.read_csv(tmp_path / file, keep_default_na=False, dtype={"klant": str})
         sheet = sheet_frame(wb[title]).fillna("")
         pd.testing.assert_frame_equal(csv, sheet, check_dtype=False)
-    summary_csv = pd.read_csv(tmp_path / "samenvatting.csv", dtype={"uitstroomgroep": str})
+    summary_csv = pd.read_csv(tmp_path / "samenvatting-2026-01.csv", dtype={"uitstroomgroep": str})
     n = len(lists.summary)
     summary_sheet = sheet_frame(wb[SUMMARY_SHEET], SUMMARY_TABLE_ROW, SUMMARY_TABLE_ROW + n)
     pd.testing.assert_frame_equal(summary_csv, summary_sheet, check_dtype=False)

@@ -131,10 +131,10 @@ def test_lists_command_per_district(town, tmp_path, capsys) -> None:
     printed = capsys.readouterr().out
     assert "lists per wijk" in printed
     names = sorted(p.name for p in out.iterdir())
-    assert "lijsten-2026-01.xlsx" in names and "lijst_totaal.csv" in names
-    assert "samenvatting.csv" in names
-    parts = [n for n in names if n.startswith("lijst_") and n != "lijst_totaal.csv"]
-    assert len(parts) >= 2
-    total = pd.read_csv(out / "lijst_totaal.csv", keep_default_na=False)
+    assert "lijsten-2026-01.xlsx" in names and "lijst_totaal-2026-01.csv" in names
+    assert "samenvatting-2026-01.csv" in names
+    parts = [n for n in names if n.startswith("lijst_") and n != "lijst_totaal-2026-01.csv"]
+    assert len(parts) >= 2 and all(p.endswith("-2026-01.csv") for p in parts)
+    total = pd.read_csv(out / "lijst_totaal-2026-01.csv", keep_default_na=False)
     assert sum(len(pd.read_csv(out / p)) for p in parts) == len(total)
     assert total["rang"].tolist() == list(range(1, len(total) + 1))

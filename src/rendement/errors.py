@@ -52,18 +52,22 @@ class DataValidationError(RendementError):
 
     code = "invalid_data"
 
-    def __init__(self, violations: list[Violation]):
+    def __init__(self, violations: list[Violation], counts: dict[str, int] | None = None):
         self.violations = list(violations)
-        super().__init__(
-            f"the data folder has {len(self.violations)} violation(s) of the data contract"
-        )
+        #: violations per file, listed or not (validation lists at most 200 per file)
+        self.counts = dict(counts) if counts else {}
+        total = sum(self.counts.values()) if self.counts else len(self.violations)
+        super().__init__(f"the data folder has {total:,} violation(s) of the data contract")
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "code": self.code,
             "message": str(self),
             "violations": [v.to_dict() for v in self.violations],
         }
+        if self.counts:
+            out["violation_counts"] = self.counts
+        return out
 
 
 class UsageError(RendementError):

@@ -18,7 +18,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from rendement.contract.schema import EDUCATION_LEVELS, HOUSEHOLD_TYPES, PROTECTED_ATTRIBUTES
-from rendement_api.privacy import looks_like_bsn
+from rendement_api.privacy import looks_like_bsn, text_contains_bsn
 from rendement_api.schemas.common import ModelRef
 from rendement_api.schemas.examples import ADVICE_RESPONSE
 
@@ -103,7 +103,8 @@ class ClientInput(BaseModel):
         min_length=1,
         max_length=64,
         pattern=_NAME,
-        description="pseudonymous client key (never a BSN: nine digits passing the 11-test are refused)",
+        description="pseudonymous client key (never a BSN: 8 or 9 digits passing the 11-test "
+        "after removing separators . - _ and spaces and a letter prefix are refused)",
     )
     birth_date: IsoDate | None = Field(default=None, description="date of birth (or give age)")
     age: int | None = Field(
@@ -158,7 +159,8 @@ class ClientInput(BaseModel):
         if v is not None and looks_like_bsn(v):
             raise _custom(
                 "bsn_not_allowed",
-                "client_id looks like a BSN (nine digits passing the 11-test); use the "
+                "client_id looks like a BSN (8 or 9 digits passing the 11-test, also with "
+                "separators or a letter prefix); use the "
                 "pseudonymous client key instead",
                 "client_id",
                 "a pseudonymous key, not a BSN",
@@ -177,6 +179,18 @@ class ClientInput(BaseModel):
             )
         return v
 
+    @field_validator("district")
+    @classmethod
+    def _no_bsn_in_district(cls, v: str | None) -> str | None:
+        if v is not None and text_contains_bsn(v):
+            raise _custom(
+                "bsn_not_allowed",
+                "district contains a number that looks like a BSN; leave personal numbers out",
+                "district",
+                "a district name without a BSN",
+            )
+        return v
+
     @field_validator("extra")
     @classmethod
     def _no_protected_extra(cls, v: dict[str, str | float]) -> dict[str, str | float]:
@@ -187,6 +201,14 @@ class ClientInput(BaseModel):
                     f"{name} is a protected attribute: it is never asked and never used",
                     f"extra.{name}",
                     "no protected attributes",
+                )
+            value = v[name]
+            if isinstance(value, str) and text_contains_bsn(value):
+                raise _custom(
+                    "bsn_not_allowed",
+                    f"extra.{name} contains a number that looks like a BSN",
+                    f"extra.{name}",
+                    "a value without a BSN",
                 )
         return dict(sorted(v.items()))
 

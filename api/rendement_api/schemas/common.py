@@ -67,3 +67,9 @@ class ModelRef(BaseModel):
         description="Dutch text when the model could not do what it was fitted for, e.g. a "
         "timing-of-events model that fell back to the default model's effects",
     )
+    signed_by: str | None = Field(
+        default=None,
+        description="who signed the model folder (checked against the configured signing key); "
+        "null when the service runs without a signing key",
+        examples=["team-analyse"],
+    )

@@ -86,6 +86,7 @@ class ServedModel:
             "kind": self.kind,
             "kind_text": KIND_TEXT.get(self.kind, self.kind),
             "warning": model_warning(self.model),
+            "signed_by": self.model.metadata.get("signed_by"),
         }
 
 

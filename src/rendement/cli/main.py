@@ -57,7 +57,7 @@ def print_error(exc: RendementError) -> None:
     if isinstance(exc, DataValidationError):
         from rendement.cli.commands.validate import grouped_lines
 
-        for line in grouped_lines(exc.violations, "rendement validate DATA_DIR --json lists all"):
+        for line in grouped_lines(exc.violations, "rendement validate DATA_DIR", exc.counts):
             print(line, file=sys.stderr)
         print("\nNothing was written. Correct the data and run the command again.", file=sys.stderr)
 

@@ -22,13 +22,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from rendement.contract.bsn import bsn_like as bsn_like  # the one BSN check
+from rendement.contract.distinct import per_distinct
+from rendement.contract.limits import listed
 from rendement.contract.schema import FALSE_WORDS, TRUE_WORDS, Column
 from rendement.errors import Violation
 
 _ISO_DATE = r"[0-9]{4}-[0-9]{2}-[0-9]{2}"
-_BSN_SEPARATORS = r"[\s.\-]"
 _EXACT_INTEGER_LIMIT = 2.0**53
-_ELEVEN_TEST_WEIGHTS = np.array([9, 8, 7, 6, 5, 4, 3, 2, -1], dtype=np.int64)
 
 #: Contract defaults for empty optional cells (data-contract.md: success_share "default 0").
 DEFAULTS: dict[tuple[str, str], float] = {("instruments", "success_share"): 0.0}
@@ -84,26 +85,39 @@ def parse_column(cells: pd.Series, column: Column, table: str = "") -> ParsedCol
             numbers = np.where(present, numbers, default)
         values = _numbers_as(numbers, column)
     elif column.type == "category":
-        values = cells.astype(object)
+        values = as_text(cells)
         problems["unknown_category"] = present & ~cells.isin(column.categories).to_numpy()
     else:
-        values = cells.astype(object)
+        values = as_text(cells)
     return ParsedColumn(values.reset_index(drop=True), problems)
+
+
+def as_text(cells: pd.Series) -> pd.Series:
+    """Cells as an ``object`` column of their texts, ``None`` when empty (also for the
+    ``Categorical`` columns of a large file, :mod:`rendement.contract.stream_csv`)."""
+    text = cells.astype(object)
+    if isinstance(cells.dtype, pd.CategoricalDtype):
+        text = text.where(cells.notna(), None)
+    return text
 
 
 def parse_dates(cells: pd.Series) -> pd.Series:
     """``YYYY-MM-DD`` as ``datetime64[ns]``; anything else (or an impossible date) is NaT."""
+    dates = per_distinct(cells, _dates)
+    return pd.Series(dates, index=cells.index).astype("datetime64[ns]")
+
+
+def _dates(cells: pd.Series) -> np.ndarray:
     text = cells.astype(object)
     iso = text.str.fullmatch(_ISO_DATE, na=False).astype(bool)
     dates = pd.to_datetime(text.where(iso, None), format="%Y-%m-%d", errors="coerce")
-    return pd.Series(dates, index=cells.index).astype("datetime64[ns]")
+    return pd.Series(dates, index=cells.index).astype("datetime64[ns]").to_numpy()
 
 
 def parse_booleans(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
     """ja/nee, true/false, 1/0 (any case) as pandas ``boolean``; the mask of other values."""
-    low = cells.astype(object).str.lower()
-    true = low.isin(TRUE_WORDS).to_numpy()
-    false = low.isin(FALSE_WORDS).to_numpy()
+    true = per_distinct(cells, lambda c: c.astype(object).str.lower().isin(TRUE_WORDS))
+    false = per_distinct(cells, lambda c: c.astype(object).str.lower().isin(FALSE_WORDS))
     values = pd.array(np.where(true, True, False), dtype="boolean")
     values[~(true | false)] = pd.NA
     return pd.Series(values, index=cells.index), cells.notna().to_numpy() & ~(true | false)
@@ -111,7 +125,9 @@ def parse_booleans(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
 
 def parse_numbers(cells: pd.Series) -> np.ndarray:
     """Numbers written with a decimal point as float64; NaN for empty, text, inf or nan."""
-    numbers = pd.to_numeric(cells.astype(object), errors="coerce").to_numpy(dtype=np.float64)
+    numbers = per_distinct(
+        cells, lambda c: pd.to_numeric(c.astype(object), errors="coerce").to_numpy(np.float64)
+    )
     return np.where(np.isfinite(numbers), numbers, np.nan)
 
 
@@ -147,27 +163,11 @@ def parse_extra(cells: pd.Series) -> pd.Series:
     """A column outside the contract: numbers when every filled cell is one, else text."""
     present = cells.notna().to_numpy()
     if not present.any():
-        return cells.astype(object).reset_index(drop=True)
+        return as_text(cells).reset_index(drop=True)
     numbers = parse_numbers(cells)
     if np.isnan(numbers[present]).any():
-        return cells.astype(object).reset_index(drop=True)
+        return as_text(cells).reset_index(drop=True)
     return pd.Series(numbers, dtype="float64")
-
-
-def bsn_like(cells: pd.Series) -> np.ndarray:
-    """Values that look like a BSN: nine digits (spaces, dots, dashes ignored) passing the 11-test.
-
-    The 11-test (*elfproef*): 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 is divisible by 11.
-    """
-    digits_only = cells.astype(object).str.replace(_BSN_SEPARATORS, "", regex=True)
-    nine = digits_only.str.fullmatch("[0-9]{9}", na=False).to_numpy(dtype=bool)
-    if not nine.any():
-        return nine
-    joined = "".join(digits_only[nine].tolist()).encode("ascii")
-    digits = np.frombuffer(joined, dtype=np.uint8).reshape(-1, 9).astype(np.int64) - ord("0")
-    out = nine.copy()
-    out[nine] = (digits @ _ELEVEN_TEST_WEIGHTS) % 11 == 0
-    return out
 
 
 def violations_at(
@@ -184,12 +184,13 @@ def violations_at(
     where = np.flatnonzero(mask)
     if not len(where):
         return []
+    where = where[: listed(file, len(where))]
     vals = np.asarray(values, dtype=object)[where]
     if isinstance(expected, str):
         wanted: list[str] = [expected] * len(where)
     else:
         wanted = [str(e) for e in np.asarray(expected, dtype=object)[where]]
     return [
-        Violation(file, int(r), column, None if v is None else str(v), e, code)
+        Violation(file, int(r), column, None if v is None or v != v else str(v), e, code)
         for r, v, e in zip(rows[where], vals, wanted, strict=True)
     ]

@@ -97,7 +97,12 @@ def read_table_file(path: Path, table: str) -> ReadResult:
         return _unusable(table, file, "empty_file", None, "a header row and at least one data row")
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        return _read_csv(path, table)
+        from rendement.contract import stream_csv  # large plain exports: bounded memory
+
+        large = (
+            stream_csv.read_large_csv(path, table) if size > stream_csv.LARGE_FILE_BYTES else None
+        )
+        return large or _read_csv(path, table)
     if suffix == ".parquet":
         return _read_parquet(path, table)
     return _read_xlsx(path, table)

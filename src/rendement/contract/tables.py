@@ -3,7 +3,8 @@
 :func:`check_table` takes the cells of one file (:mod:`rendement.contract.readers`)
 and its contract table (:mod:`rendement.contract.schema`) and gives the typed
 table plus every violation inside it: missing columns, missing values, types,
-categories, ranges, duplicate keys and BSN-like client ids. It also remembers
+categories, ranges, duplicate keys, BSN-like client ids and identifiers
+that start like a spreadsheet formula. It also remembers
 which rows and columns can be trusted, so that the checks between tables
 (:mod:`rendement.contract.relations`) do not pile consequences of one error
 on top of it.
@@ -16,10 +17,15 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from rendement.contract.checks import bsn_like, parse_column, parse_extra, violations_at
+from rendement.contract.bsn import bsn_like
+from rendement.contract.checks import parse_column, parse_extra, violations_at
 from rendement.contract.readers import RawTable
 from rendement.contract.schema import Table
 from rendement.errors import Violation
+from rendement.formulas import formula_like
+
+#: Identifiers that end up in the managers' lists: refused when they start like a formula.
+IDENTIFIER_COLUMNS = ("client_id", "caseworker_id", "district", "provider", "instrument")
 
 #: Shown instead of a value that looks like a BSN: it is not repeated in any report.
 BSN_MASK = "<9 digits, not shown>"
@@ -130,9 +136,22 @@ def check_table(raw: RawTable, table: Table) -> tuple[CheckedTable, list[Violati
             column="client_id",
             values=[BSN_MASK] * n,
             expected="a pseudonymous client_id; this value looks like a BSN "
-            "(9 digits passing the 11-test) and must not be in the data",
+            "(8 or 9 digits passing the 11-test after removing separators and a letter "
+            "prefix) and must not be in the data",
             code="bsn_like_id",
         )
+    for name in IDENTIFIER_COLUMNS:
+        if name in present:
+            found += violations_at(
+                formula_like(raw.cells[name]),
+                file=file,
+                rows=rows,
+                column=name,
+                values=raw.cells[name],
+                expected=f"a {name} that does not start with =, +, -, @, a tab or a carriage "
+                "return (a spreadsheet would run it as a formula)",
+                code="formula_like_value",
+            )
     return CheckedTable(table, file, raw, frame, present, unusable), found
 
 

@@ -4,6 +4,10 @@
   :class:`FolderCheck`: all violations, sorted by file, row and column, and the
   typed :class:`~rendement.contract.folder.DataFolder` when there are none.
 * :func:`validate_data_folder` gives the violations only (empty when valid).
+
+At most :data:`~rendement.contract.limits.MAX_LISTED_PER_FILE` violations are
+listed per file; the others are counted (``FolderCheck.counts``), so that a
+folder with millions of bad rows is checked in bounded memory.
 * :func:`read_data_folder` gives the ``DataFolder`` or raises
   :class:`~rendement.errors.DataValidationError` carrying every violation.
 
@@ -13,10 +17,11 @@ Nothing is ever written into the folder.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rendement.contract.folder import DataFolder
+from rendement.contract.limits import cap_per_file, listing_limit
 from rendement.contract.readers import find_table_files, read_table_file
 from rendement.contract.relations import (
     end_before_start,
@@ -25,6 +30,7 @@ from rendement.contract.relations import (
     unknown_keys,
 )
 from rendement.contract.schema import EXTENSIONS, OPTIONAL_TABLES, TABLES
+from rendement.contract.stream_csv import give_back_memory
 from rendement.contract.tables import CheckedTable, check_table, mask_bsn_values
 from rendement.errors import DataValidationError, Violation
 
@@ -36,15 +42,29 @@ class FolderCheck:
     path: Path
     violations: list[Violation]
     data: DataFolder | None
+    #: Violations per file, listed or not (at most MAX_LISTED_PER_FILE per file are listed).
+    counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def valid(self) -> bool:
         return not self.violations
 
+    @property
+    def total(self) -> int:
+        """Every violation found, listed or only counted."""
+        return sum(self.counts.values()) if self.counts else len(self.violations)
+
 
 def check_data_folder(path: str | os.PathLike[str]) -> FolderCheck:
-    """Read and check the whole folder; every violation of the data contract is reported."""
-    folder = Path(path)
+    """Read and check the whole folder; every violation of the data contract is counted, and
+    the first :data:`MAX_LISTED_PER_FILE` per file (in reading order) are listed."""
+    with listing_limit() as tally:
+        check = _check_folder(Path(path))
+    listed, counts = cap_per_file(check.violations, tally)
+    return FolderCheck(check.path, listed, check.data, counts)
+
+
+def _check_folder(folder: Path) -> FolderCheck:
     if not folder.is_dir():
         where = "does not exist" if not folder.exists() else "is not a folder"
         violation = Violation(
@@ -102,7 +122,8 @@ def check_data_folder(path: str | os.PathLike[str]) -> FolderCheck:
 
 
 def validate_data_folder(path: str | os.PathLike[str]) -> list[Violation]:
-    """Every violation of the data contract in the folder (an empty list when it is valid)."""
+    """The violations of the data contract in the folder (an empty list when it is valid); at
+    most :data:`MAX_LISTED_PER_FILE` per file."""
     return check_data_folder(path).violations
 
 
@@ -111,7 +132,7 @@ def read_data_folder(path: str | os.PathLike[str]) -> DataFolder:
     violation otherwise."""
     check = check_data_folder(path)
     if check.data is None:
-        raise DataValidationError(check.violations)
+        raise DataValidationError(check.violations, check.counts)
     return check.data
 
 
@@ -149,6 +170,7 @@ def _check_one(name: str, paths: list[Path], found: list[Violation]) -> CheckedT
         return CheckedTable(table, result.file)
     checked, violations = check_table(result.raw, table)
     found += violations
+    give_back_memory()  # what the checks of a large file freed
     return checked
 
 

@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from rendement.formulas import as_text
 from rendement.lists.tables import GROUP_WORDS, Lists
 
 SUMMARY_SHEET = "Samenvatting"
@@ -116,7 +117,7 @@ def _styles(wb: Workbook) -> dict[tuple[Any, str], str]:
 
 
 def _cell(ws: WriteOnlyWorksheet, value: Any, style: str | None = None) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=value)
+    cell = as_text(WriteOnlyCell(ws, value=value))
     if style is not None:
         cell.style = style
     return cell
@@ -146,6 +147,7 @@ def _list_sheet(
         cells = rows[g]
         for cell, v in zip(cells, values, strict=True):
             cell.value = v
+            as_text(cell)  # a string is never a formula (issue 13)
         ws.append(cells)
     last = get_column_letter(max(1, len(headers)))
     ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
@@ -165,7 +167,7 @@ def _summary_sheet(wb: Workbook, lists: Lists, styles: dict[tuple[Any, str], str
     kind_style = styles[(None, "warning")] if lists.model_kind != "estimated" else None
     ws.append([_cell(ws, f"Lijstwerk rendementmeter - peildatum {as_of}", styles[(None, "title")])])
     ws.append([_cell(ws, "peildatum", styles[(None, "bold")]), as_of])
-    ws.append([_cell(ws, "modelversie", styles[(None, "bold")]), lists.model_version])
+    ws.append([_cell(ws, "modelversie", styles[(None, "bold")]), _cell(ws, lists.model_version)])
     ws.append(
         [
             _cell(ws, "soort model", styles[(None, "bold")]),
@@ -194,7 +196,7 @@ def _summary_sheet(wb: Workbook, lists: Lists, styles: dict[tuple[Any, str], str
         ws.append([])
         ws.append([_cell(ws, "Opmerkingen bij de berekening", styles[(None, "bold")])])
         for w in lists.warnings:
-            ws.append(["", w])
+            ws.append(["", _cell(ws, w)])
 
 
 def _python_values(values: pd.Series, kind: str) -> list[Any]:

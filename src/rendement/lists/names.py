@@ -1,7 +1,8 @@
 """Names that Excel and file systems accept, made from district and caseworker names.
 
 Excel sheet names are at most 31 characters, contain none of ``[]:*?/\\``, do
-not start or end with an apostrophe, are not ``History`` and are unique
+not start or end with an apostrophe, do not start like a formula (``=``, ``+``, ...),
+are not ``History`` and are unique
 regardless of case. File names here are lower-case ASCII letters, digits and
 underscores.
 """
@@ -11,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+
+from rendement.formulas import safe_sheet_name
 
 SHEET_NAME_LIMIT = 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
@@ -22,7 +25,7 @@ def sheet_names(names: Iterable[str], *, taken: Iterable[str] = ()) -> list[str]
     used = {t.lower() for t in taken} | _RESERVED_SHEETS
     out = []
     for name in names:
-        base = _SHEET_FORBIDDEN.sub("_", str(name)).strip().strip("'").strip()
+        base = safe_sheet_name(_SHEET_FORBIDDEN.sub("_", str(name)).strip().strip("'").strip())
         base = base[:SHEET_NAME_LIMIT].strip().strip("'") or "leeg"
         out.append(_unique(base, used, SHEET_NAME_LIMIT))
     return out

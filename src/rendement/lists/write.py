@@ -3,9 +3,12 @@
 Files (``YYYY-MM`` of the as-of date):
 
 * ``lijsten-YYYY-MM.xlsx`` -- the workbook (:mod:`rendement.lists.excel`);
-* ``samenvatting.csv`` -- the summary table;
-* ``lijst_totaal.csv`` -- the whole caseload, ranked;
-* ``lijst_<name>.csv`` -- one per district or caseworker (with ``by``).
+* ``samenvatting-YYYY-MM.csv`` -- the summary table;
+* ``lijst_totaal-YYYY-MM.csv`` -- the whole caseload, ranked;
+* ``lijst_<name>-YYYY-MM.csv`` -- one per district or caseworker (with ``by``).
+
+Every file name carries the as-of month, so lists of different runs never mix
+in one folder; the folder is swapped as a whole (:mod:`rendement.output`).
 
 The CSV files hold exactly the values of the workbook's tables (UTF-8, comma-separated).
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rendement.formulas import write_csv
 from rendement.lists.excel import SUMMARY_SHEET, TOTAL_SHEET, write_workbook
 from rendement.lists.names import file_stems, sheet_names
 from rendement.lists.tables import Lists
@@ -22,9 +26,12 @@ from rendement.output import atomic_folder_files
 
 def workbook_name(lists: Lists) -> str:
     """``lijsten-YYYY-MM.xlsx`` (``lijsten.xlsx`` without an as-of date)."""
-    if lists.as_of is None:
-        return "lijsten.xlsx"
-    return f"lijsten-{lists.as_of:%Y-%m}.xlsx"
+    return f"lijsten{month_suffix(lists)}.xlsx"
+
+
+def month_suffix(lists: Lists) -> str:
+    """``-YYYY-MM`` of the as-of date (empty without one): part of every file name."""
+    return "" if lists.as_of is None else f"-{lists.as_of:%Y-%m}"
 
 
 def part_sheets(lists: Lists) -> dict[str, str]:
@@ -34,21 +41,24 @@ def part_sheets(lists: Lists) -> dict[str, str]:
 
 
 def part_files(lists: Lists) -> dict[str, str]:
-    """CSV file name of each part: ``lijst_<name>.csv``, unique."""
+    """CSV file name of each part: ``lijst_<name>-YYYY-MM.csv``, unique."""
     names = list(lists.parts)
     stems = file_stems(names, taken=("totaal",))
-    return {name: f"lijst_{stem}.csv" for name, stem in zip(names, stems, strict=True)}
+    month = month_suffix(lists)
+    return {name: f"lijst_{stem}{month}.csv" for name, stem in zip(names, stems, strict=True)}
 
 
 def write_lists(lists: Lists, out_dir: Path | str) -> list[Path]:
     """Write the workbook and the CSV files into ``out_dir``; returns their paths."""
     out = Path(out_dir)
     files = part_files(lists)
-    names = [workbook_name(lists), "samenvatting.csv", "lijst_totaal.csv", *files.values()]
+    month = month_suffix(lists)
+    summary, total = f"samenvatting{month}.csv", f"lijst_totaal{month}.csv"
+    names = [workbook_name(lists), summary, total, *files.values()]
     with atomic_folder_files(out) as stage:
         write_workbook(lists, stage / names[0], part_sheets(lists))
-        lists.summary.to_csv(stage / "samenvatting.csv", index=False)
-        lists.total.to_csv(stage / "lijst_totaal.csv", index=False)
+        write_csv(lists.summary, stage / summary, index=False)
+        write_csv(lists.total, stage / total, index=False)
         for name, frame in lists.parts.items():
-            frame.to_csv(stage / files[name], index=False)
+            write_csv(frame, stage / files[name], index=False)
     return [out / n for n in names]

@@ -12,6 +12,10 @@ or a spreadsheet)::
     entry_parameters.csv   instrument-entry hazard (timing-of-events models only)
     model_card.md          the model card for the Algoritmeregister (rendement.model.card)
 
+With a signing key configured, ``manifest.json`` also holds a ``signature``
+(HMAC-SHA256 with a key kept outside the folder, and who signed;
+:mod:`rendement.signing`), and unsigned or wrongly signed folders are refused.
+
 :func:`load_model` refuses a folder whose files do not match the checksums in
 the manifest (an altered model), whose format version is unknown, or whose
 parameters do not fit its specification.
@@ -38,6 +42,7 @@ from rendement.model.hazard_model import HazardModel, Heterogeneity
 from rendement.model.metadata import ModelMetadata
 from rendement.model.spec import ModelSpec, SpecificationError
 from rendement.output import atomic_folder_files
+from rendement.signing import check_signature, configured_key, signature_block
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -63,7 +68,8 @@ def _sha256(path: Path) -> str:
 
 
 def _manifest_digest(manifest: dict[str, Any]) -> str:
-    body = {k: v for k, v in manifest.items() if k != "manifest_checksum"}
+    # the signature is added after the checksum (by fit, or later by `models activate`)
+    body = {k: v for k, v in manifest.items() if k not in ("manifest_checksum", "signature")}
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
 
@@ -139,6 +145,9 @@ def save_model(
             "files": files,
         }
         manifest["manifest_checksum"] = _manifest_digest(manifest)
+        key = configured_key()
+        if key is not None:  # signed with the key kept outside the folder (rendement.signing)
+            manifest["signature"] = signature_block(manifest, key)
         (stage / MANIFEST).write_text(
             json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n"
         )
@@ -163,8 +172,12 @@ def read_manifest(path: Path | str) -> dict[str, Any]:
     return manifest
 
 
-def load_model(path: Path | str) -> HazardModel:
-    """Load and check a model folder; raises :class:`ModelFolderError` saying what is wrong."""
+def load_model(path: Path | str, *, verify_signature: bool = True) -> HazardModel:
+    """Load and check a model folder; raises :class:`ModelFolderError` saying what is wrong.
+
+    With a signing key configured (:mod:`rendement.signing`) an unsigned or wrongly
+    signed folder is refused too (``verify_signature=False``: only while activating).
+    """
     folder = Path(path)
     manifest = read_manifest(folder)
     if (
@@ -189,6 +202,8 @@ def load_model(path: Path | str) -> HazardModel:
                 f"{folder}: {name} was altered (checksum mismatch); a model may not be edited by hand. "
                 "Re-fit it, or declare parameters with `rendement fit --from-spec`."
             )
+    key = configured_key() if verify_signature else None
+    signed_by = check_signature(folder, manifest, key) if key is not None else None
     try:
         spec = ModelSpec.from_dict(manifest["specification"])
     except (SpecificationError, TypeError, KeyError) as exc:
@@ -231,7 +246,11 @@ def load_model(path: Path | str) -> HazardModel:
         else None
     )
     meta = ModelMetadata(manifest.get("metadata") or {}).merged(
-        {"version": manifest.get("version") or folder.name, "path": str(folder)}
+        {
+            "version": manifest.get("version") or folder.name,
+            "path": str(folder),
+            "signed_by": signed_by,  # verified signer; None when no signing key is configured
+        }
     )
     return HazardModel(
         spec=spec,

@@ -65,7 +65,7 @@ class Heterogeneity:
         float, ...
     ] = ()  # instrument-entry hazard (timing-of-events), if estimated
     #: Which months are at risk of entering an instrument of the meter (see
-    #: :data:`rendement.spec.ENTRY_PROCESSES`); ``"all"`` for models of before the choice.
+    #: :data:`rendement.model.spec.ENTRY_PROCESSES`); ``"all"`` for models of before the choice.
     entry_process: str = "all"
 
     def to_dict(self) -> dict[str, Any]:

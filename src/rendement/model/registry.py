@@ -28,6 +28,7 @@ from rendement.errors import ModelFolderError, RendementError
 from rendement.model.folder import load_model, read_manifest, save_model
 from rendement.model.hazard_model import HazardModel
 from rendement.output import atomic_write
+from rendement.signing_folder import sign_on_activation
 
 ACTIVE = "active.json"
 _VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -154,9 +155,12 @@ class Registry:
         save_model(replace(model, metadata=model.metadata.merged({"version": v})), target)
         return target
 
-    def activate(self, meter: str, version: str) -> None:
+    def activate(self, meter: str, version: str) -> str | None:
+        """Make ``version`` the active one; returns the signer when it was signed just now."""
         target = self.path(meter, version)
-        load_model(target)  # refuses a missing or altered model before it becomes active
+        # refuses a missing or altered model before it becomes active; signs an unsigned one
+        load_model(target, verify_signature=False)
+        signed_now = sign_on_activation(target)
         active = self.active_versions()
         active[meter] = version
         self.root.mkdir(parents=True, exist_ok=True)
@@ -166,6 +170,7 @@ class Registry:
             p.write_text(text)
 
         atomic_write(self.root / ACTIVE, write)
+        return signed_now
 
     def resolve(self, model_arg: str | Path | None, meter: str = "reintegratie") -> Path:
         """A model folder from ``--model``: a folder path, ``METER/VERSION`` in the registry, or the active one."""

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from rendement.errors import CapacityFileError
+from rendement.formulas import write_csv
 from rendement.output import atomic_folder_files
 from rendement.plan.capacity import check_capacity
 from rendement.plan.optimize import TIME_LIMIT, Solution, solve
@@ -159,7 +160,7 @@ def write_plan(plan: Plan, out_dir: Path | str) -> list[Path]:
     frames = (plan.assignments, plan.summary_table(), plan.comparison)
     with atomic_folder_files(out) as stage:
         for name, frame in zip(names, frames, strict=True):
-            _rounded(frame).to_csv(stage / name, index=False)
+            write_csv(_rounded(frame), stage / name, index=False)
     return [out / n for n in names]
 
 

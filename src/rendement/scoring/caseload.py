@@ -35,6 +35,7 @@ import pandas as pd
 
 from rendement.contract.folder import DataFolder
 from rendement.errors import AsOfDateError, ModelMismatchError
+from rendement.formulas import write_csv
 from rendement.hazard.design import PanelLike
 from rendement.model.hazard_model import HazardModel
 from rendement.output import atomic_folder_files
@@ -200,8 +201,9 @@ def score_caseload(
 def write_score(score: CaseloadScore, out_dir: Path | str) -> None:
     """Write ``ranking.csv`` and ``returns.csv`` into ``out_dir``, both or neither."""
     with atomic_folder_files(out_dir) as stage:
-        rounded_for_csv(score.ranking).to_csv(stage / "ranking.csv", index=False)
-        rounded_for_csv(score.returns).to_csv(stage / "returns.csv", index=False)
+        # text fields escaped against formula injection (data-contract.md); numbers never
+        write_csv(rounded_for_csv(score.ranking), stage / "ranking.csv", index=False)
+        write_csv(rounded_for_csv(score.returns), stage / "returns.csv", index=False)
 
 
 def check_model_fits_data(model: HazardModel, data: DataFolder) -> None:

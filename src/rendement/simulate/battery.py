@@ -60,7 +60,7 @@ def run_regime(
 ) -> RegimeRun:
     """Simulate ``regime`` and measure the models against its truth (module docstring).
 
-    ``spec_options`` are settings of :class:`rendement.spec.ModelSpec` (default: its
+    ``spec_options`` are settings of :class:`rendement.model.spec.ModelSpec` (default: its
     defaults), ``fit_options`` of :func:`rendement.hazard.toe.fit_timing_of_events`.
     """
     from rendement.contract.folder import DataFolder

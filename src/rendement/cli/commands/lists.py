@@ -3,7 +3,8 @@
 
 Writes ``lijsten-YYYY-MM.xlsx`` (summary sheet, the whole caseload ranked, and
 one ranked sheet per district or caseworker) and the same tables as CSV
-(``samenvatting.csv``, ``lijst_totaal.csv``, ``lijst_<name>.csv``), all or nothing.
+(``samenvatting-YYYY-MM.csv``, ``lijst_totaal-YYYY-MM.csv``, ``lijst_<name>-YYYY-MM.csv``),
+all or nothing.
 """
 
 from __future__ import annotations

@@ -50,15 +50,18 @@ def run(args: argparse.Namespace) -> int:
             print(table.to_string(index=False))
         return 0
     if args.models_command == "activate":
-        reg.activate(args.meter, args.version)
+        signer = reg.activate(args.meter, args.version)
         print(
             f"Active {args.meter} model is now {args.version} ({reg.path(args.meter, args.version)})."
         )
+        if signer:
+            print(f"The model folder was unsigned; it is now signed by {signer}.")
         return 0
     return _compare(reg, args)
 
 
 def _compare(reg: object, args: argparse.Namespace) -> int:
+    from rendement.formulas import write_csv
     from rendement.model.compare import compare_models
     from rendement.model.folder import load_model
     from rendement.output import atomic_folder_files
@@ -80,9 +83,9 @@ def _compare(reg: object, args: argparse.Namespace) -> int:
     print(cmp.summary())
     if args.out:
         with atomic_folder_files(args.out) as stage:
-            cmp.coefficients.to_csv(stage / "coefficients.csv", index=False)
-            cmp.effects.to_csv(stage / "effects.csv", index=False)
+            write_csv(cmp.coefficients, stage / "coefficients.csv", index=False)
+            write_csv(cmp.effects, stage / "effects.csv", index=False)
             if cmp.changes is not None:
-                cmp.changes.to_csv(stage / "client_changes.csv", index=False)
+                write_csv(cmp.changes, stage / "client_changes.csv", index=False)
         print(f"\nTables written to {args.out}")
     return 0

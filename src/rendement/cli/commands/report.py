@@ -47,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
     from rendement.model.card import render_model_card
     from rendement.model.folder import load_model
     from rendement.model.registry import Registry
-    from rendement.output import atomic_folder_files
+    from rendement.output import atomic_files_into
     from rendement.progress import Progress
     from rendement.report import build_report
     from rendement.report.html import render_html
@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
         data = read_data_folder(args.data)
     report = build_report(model, data, holdout_months=args.holdout_months, progress=progress)
     card = render_model_card(model, report.key_figures)
-    with progress.stage("writing the report"), atomic_folder_files(out.parent) as stage:
+    with progress.stage("writing the report"), atomic_files_into(out.parent) as stage:
         (stage / out.name).write_text(render_html(report), encoding="utf-8")
         (stage / f"{out.stem}.model_card.md").write_text(card, encoding="utf-8")
         (stage / f"{out.stem}.json").write_text(

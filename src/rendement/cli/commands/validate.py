@@ -1,10 +1,11 @@
 """``rendement validate DATA_DIR [--json]``: check a data folder against the data contract.
 
 Exit status 0 when the folder is valid (a one-paragraph summary is printed),
-2 when it is not (every violation is listed, grouped per file). ``--json``
-prints ``{"valid": ..., "violations": [...], "summary": ...}`` with every
-violation; the readable report shows at most :data:`MAX_LINES_PER_FILE` per
-file and counts the rest. Nothing is written.
+2 when it is not (the violations, grouped per file). Text and ``--json``
+alike list at most :data:`MAX_LINES_PER_FILE` violations per file and count
+the rest, so that a huge folder is checked in bounded memory; ``--json``
+prints ``{"valid": ..., "violations": [...], "violation_counts": {file: n},
+"violations_total": n, "summary": ...}``. Nothing is written.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import argparse
 import json
 from collections.abc import Iterator
 
+from rendement.contract.limits import MAX_LISTED_PER_FILE
 from rendement.errors import Violation
 
-#: Lines per file in the readable report; the rest is counted (``--json`` lists everything).
-MAX_LINES_PER_FILE = 200
+#: Violations listed per file (text and JSON); the rest is counted.
+MAX_LINES_PER_FILE = MAX_LISTED_PER_FILE
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -39,44 +41,58 @@ def run(args: argparse.Namespace) -> int:
             "valid": check.valid,
             "data_dir": str(args.data_dir),
             "violations": [v.to_dict() for v in check.violations],
+            "violation_counts": check.counts,
+            "violations_total": check.total,
+            "violations_listed_per_file": MAX_LINES_PER_FILE,
             "summary": summary.to_dict() if summary is not None else None,
         }
         print(json.dumps(document, ensure_ascii=False, indent=2))
     elif summary is not None:
         print(f"{args.data_dir} is valid: {summary}")
     else:
-        for line in report_lines(check.violations, str(args.data_dir)):
+        for line in report_lines(check.violations, str(args.data_dir), check.counts):
             print(line)
     return 0 if check.valid else 2
 
 
-def report_lines(violations: list[Violation], data_dir: str) -> Iterator[str]:
+def report_lines(
+    violations: list[Violation], data_dir: str, counts: dict[str, int] | None = None
+) -> Iterator[str]:
     """The readable report: a headline, then the violations grouped per file."""
-    files = {v.file for v in violations}
+    files = set(counts) if counts else {v.file for v in violations}
+    total = sum(counts.values()) if counts else len(violations)
     yield (
-        f"{data_dir} is not valid: {_count(len(violations), 'violation')} of the data contract "
+        f"{data_dir} is not valid: {_count(total, 'violation')} of the data contract "
         f"in {_count(len(files), 'file')}."
     )
-    yield from grouped_lines(violations, f"rendement validate {data_dir} --json lists every one")
+    yield from grouped_lines(violations, f"rendement validate {data_dir}", counts)
     yield ""
     yield "Nothing was written. Correct the data and run the command again."
 
 
-def grouped_lines(violations: list[Violation], list_all: str) -> Iterator[str]:
+def grouped_lines(
+    violations: list[Violation], command: str, counts: dict[str, int] | None = None
+) -> Iterator[str]:
     """Violations grouped per file, at most :data:`MAX_LINES_PER_FILE` lines each.
 
-    ``list_all`` says how to get every violation (shown when some were counted only).
+    ``counts`` gives the number per file when not every violation was listed;
+    ``command`` is the validate command to run again after correcting the first ones.
     """
     per_file: dict[str, list[Violation]] = {}
     for v in violations:
         per_file.setdefault(v.file, []).append(v)
     for file, found in per_file.items():
+        n = max(len(found), (counts or {}).get(file, 0))
         yield ""
-        yield f"{file}: {_count(len(found), 'violation')}"
+        yield f"{file}: {_count(n, 'violation')}"
         for v in found[:MAX_LINES_PER_FILE]:
             yield f"  {v} [{v.code}]"
-        if len(found) > MAX_LINES_PER_FILE:
-            yield f"  ... and {len(found) - MAX_LINES_PER_FILE:,} more in {file} ({list_all})"
+        shown = min(len(found), MAX_LINES_PER_FILE)
+        if n > shown:
+            yield (
+                f"  ... and {n - shown:,} more in {file} (correct the first ones and run "
+                f"{command} again)"
+            )
 
 
 def _count(n: int, noun: str) -> str:

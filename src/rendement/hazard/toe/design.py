@@ -173,7 +173,7 @@ def entry_risk(
     instrument without a gap). A month is at risk unless the spell is in an
     instrument other than one of the meter starting that month.
 
-    ``process`` (:data:`rendement.spec.ENTRY_PROCESSES`): with ``"first"`` (and
+    ``process`` (:data:`rendement.model.spec.ENTRY_PROCESSES`): with ``"first"`` (and
     always for a meter of one-off actions, whose later starts cannot be seen in
     the states) a spell is at risk only up to its first start; with ``"separate"``
     and ``"all"`` after it too (``"separate"`` gives re-entries a level of their own
