@@ -121,3 +121,21 @@ Index("ix_advice_user_created", advice.c.user_id, advice.c.created_at)
 
 #: Tables whose rows may never be updated (enforced by triggers in the migration).
 APPEND_ONLY_TABLES = ("advice", "decision")
+
+#: Page sessions (the caseworker and manager pages): the cookie holds a random session id,
+#: the database only its SHA-256. Insert-only like the log: logging out adds an end row.
+page_session = Table(
+    "page_session",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True, comment="SHA-256 of the session id"),
+    Column("key_id", String(16), nullable=False, comment="the API key the session was opened with"),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False, index=True),
+)
+
+page_session_end = Table(
+    "page_session_end",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True, comment="SHA-256 of the session id"),
+    Column("ended_at", UTCDateTime(), nullable=False),
+)
