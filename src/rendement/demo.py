@@ -87,12 +87,13 @@ def run_demo(
 
 
 def _lists_and_plan(out: Path, data: object, model: object, score: object) -> None:
-    from rendement.lists import build_lists, write_lists
+    from rendement.lists import build_lists, instrument_labels, write_lists
     from rendement.plan import make_plan
 
     t = _step("Writing the managers' lists (per district)")
     lists_dir = out / "lists"
-    write_lists(build_lists(score, by="district"), lists_dir)  # type: ignore[arg-type]
+    labels = instrument_labels(model.instruments)  # type: ignore[attr-defined]
+    write_lists(build_lists(score, by="district", labels=labels), lists_dir)  # type: ignore[arg-type]
     _done(t, lists_dir)
 
     t = _step("Planning the available trajectories (exact optimum under capacity)")

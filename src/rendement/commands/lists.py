@@ -37,14 +37,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rendement.contract import read_data_folder
-    from rendement.lists import build_lists, write_lists
+    from rendement.lists import build_lists, instrument_labels, write_lists
     from rendement.scoring import score_caseload
 
     t0 = time.perf_counter()
     model = load_model_argument(args)
     data = read_data_folder(args.data_dir)
     score = score_caseload(data, model, args.as_of, interval=None)
-    lists = build_lists(score, by=args.by)
+    lists = build_lists(score, by=args.by, labels=instrument_labels(model.instruments))
     written = write_lists(lists, Path(args.out))
     if not args.quiet:
         total = lists.summary[
