@@ -311,3 +311,22 @@ def test_wrapped_lines() -> None:
     )  # kans|uitstroom|binnen 6|maanden
     assert wrapped_lines("a" * 25, 11) == 3  # a word longer than the column breaks
     assert header_height(["rang", "kans uitstroom binnen 6 maanden"], [6, 12]) >= 45
+
+
+def test_csv_in_the_dutch_dialect(tmp_path) -> None:
+    from rendement.lists.csvfile import read_csv
+
+    lists = build_lists(make_score(), by="district")
+    write_lists(lists, tmp_path / "plain")
+    write_lists(lists, tmp_path / "nl", csv_dialect="nl")
+    raw = (tmp_path / "nl" / "lijst_totaal.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    header, first = raw[3:].decode("utf-8").splitlines()[:2]
+    assert header.split(";")[:3] == ["rang", "klant", "maanden in uitkering"]
+    assert "," in first and "." not in first.split(";")[3]  # 0,5 not 0.5
+    for name in ("lijst_totaal.csv", "samenvatting.csv"):
+        plain = pd.read_csv(tmp_path / "plain" / name, dtype={"klant": str})
+        dutch = read_csv(tmp_path / "nl" / name, "nl", dtype={"klant": str})
+        pd.testing.assert_frame_equal(plain, dutch)
+    plain_text = (tmp_path / "plain" / "lijst_totaal.csv").read_bytes()
+    assert not plain_text.startswith(b"\xef\xbb\xbf") and plain_text.count(b";") == 0

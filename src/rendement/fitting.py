@@ -8,6 +8,7 @@ meter decides which instruments are scored.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, Literal
 
@@ -34,9 +35,12 @@ def fit_model(
     until: dt.date | pd.Timestamp | None = None,
     heterogeneity: Heterogeneity = "none",
     version: str | None = None,
-    progress: bool = False,
+    progress: bool | Callable[[str], None] = False,
 ) -> tuple[HazardModel, Any]:
-    """Fit the model of ``meter`` on ``data`` (up to ``until``); returns the model and the results object."""
+    """Fit the model of ``meter`` on ``data`` (up to ``until``); returns the model and the results object.
+
+    ``progress``: True prints the steps; a function receives them (``Progress.note``).
+    """
     from rendement.hazard import fit_hazard
     from rendement.panel import build_panel
 
@@ -57,15 +61,15 @@ def fit_model(
         else None
     )
     resolved = base.resolve(data.clients, instruments=codes, calendar_years=years)
-    if progress:
-        print(
-            f"  person-month panel: {panel.n_person_months:,} months of {len(panel.spells):,} spells",
-            flush=True,
-        )
+    say = progress if callable(progress) else (_print if progress else None)
+    if say is not None:
+        say(f"person-month panel: {panel.n_person_months:,} months of {len(panel.spells):,} spells")
     if heterogeneity == "npmle":
         from rendement.hazard.toe import fit_timing_of_events
 
-        results: Any = fit_timing_of_events(panel, resolved, instruments_catalogue=catalogue)
+        results: Any = fit_timing_of_events(
+            panel, resolved, instruments_catalogue=catalogue, progress=say
+        )
     else:
         results = fit_hazard(panel, resolved, instruments_catalogue=catalogue)
     spells = panel.spells
@@ -88,3 +92,7 @@ def fit_model(
     }
     model = results.to_model(kind="estimated", metadata=metadata)
     return model, results
+
+
+def _print(message: str) -> None:
+    print(f"  {message}", flush=True)

@@ -7,13 +7,15 @@ Files (``YYYY-MM`` of the as-of date):
 * ``lijst_totaal.csv`` -- the whole caseload, ranked;
 * ``lijst_<name>.csv`` -- one per district or caseworker (with ``by``).
 
-The CSV files hold exactly the values of the workbook's tables (UTF-8, comma-separated).
+The CSV files hold exactly the values of the workbook's tables (UTF-8, comma-separated;
+or, with ``csv_dialect="nl"``, semicolons, decimal commas and a BOM for a Dutch Excel).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from rendement.lists.csvfile import CsvDialect, write_csv
 from rendement.lists.excel import SUMMARY_SHEET, TOTAL_SHEET, write_workbook
 from rendement.lists.names import file_stems, sheet_names
 from rendement.lists.tables import Lists
@@ -40,15 +42,21 @@ def part_files(lists: Lists) -> dict[str, str]:
     return {name: f"lijst_{stem}.csv" for name, stem in zip(names, stems, strict=True)}
 
 
-def write_lists(lists: Lists, out_dir: Path | str) -> list[Path]:
-    """Write the workbook and the CSV files into ``out_dir``; returns their paths."""
+def write_lists(
+    lists: Lists, out_dir: Path | str, *, csv_dialect: CsvDialect = "plain"
+) -> list[Path]:
+    """Write the workbook and the CSV files into ``out_dir``; returns their paths.
+
+    ``csv_dialect="nl"`` writes the CSV files for Excel in a Dutch locale
+    (semicolons, decimal commas, BOM; :mod:`rendement.lists.csvfile`).
+    """
     out = Path(out_dir)
     files = part_files(lists)
     names = [workbook_name(lists), "samenvatting.csv", "lijst_totaal.csv", *files.values()]
     with atomic_folder_files(out) as stage:
         write_workbook(lists, stage / names[0], part_sheets(lists))
-        lists.summary.to_csv(stage / "samenvatting.csv", index=False)
-        lists.total.to_csv(stage / "lijst_totaal.csv", index=False)
+        write_csv(lists.summary, stage / "samenvatting.csv", csv_dialect)
+        write_csv(lists.total, stage / "lijst_totaal.csv", csv_dialect)
         for name, frame in lists.parts.items():
-            frame.to_csv(stage / files[name], index=False)
+            write_csv(frame, stage / files[name], csv_dialect)
     return [out / n for n in names]

@@ -1,0 +1,113 @@
+"""The command line for people: ISO dates only, help on every option, --registry where it is
+typed, --quiet silences warnings, warnings without Python's source line, a taken port."""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from rendement.cli import build_parser, main
+
+
+def _actions(parser: argparse.ArgumentParser, path: tuple[str, ...] = ("rendement",)) -> Any:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                yield from _actions(sub, (*path, name))
+        else:
+            yield path, action
+
+
+def test_every_option_has_help() -> None:
+    missing = [
+        f"{' '.join(path)} {a.option_strings or a.dest}"
+        for path, a in _actions(build_parser())
+        if not isinstance(a, argparse._HelpAction | argparse._VersionAction) and not a.help
+    ]
+    assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("command", "option"),
+    [("score", "--as-of"), ("lists", "--as-of"), ("plan", "--as-of"), ("fit", "--until")],
+)
+def test_dates_on_the_command_line_are_iso_only(
+    command: str, option: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = [command, "data", option, "01-12-2025", "--out", "out"]
+    if command == "plan":
+        args += ["--capacity", "c.csv"]
+    with pytest.raises(SystemExit) as stop:
+        main(args)
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "'01-12-2025' is not an ISO date" in err and "write 2025-12-01" in err
+    with pytest.raises(SystemExit):
+        main([*args[:3], "2025-02-30", *args[4:]])
+    assert "not a calendar date" in capsys.readouterr().err
+
+
+def test_iso_dates_pass_as_they_are() -> None:
+    from rendement.commands.options import iso_date
+
+    assert iso_date("2025-12-01") == "2025-12-01"
+    for text in ("1-12-2025", "2025/12/01", "20251201", "12 januari 2025", ""):
+        with pytest.raises(argparse.ArgumentTypeError):
+            iso_date(text)
+
+
+def test_registry_may_follow_the_models_action(tmp_path: Path, capsys: Any) -> None:
+    assert main(["models", "list", "--registry", str(tmp_path / "reg")]) == 0
+    assert f"No models registered in {tmp_path / 'reg'}" in capsys.readouterr().out
+    assert main(["models", "--registry", str(tmp_path / "reg2"), "list"]) == 0
+    assert str(tmp_path / "reg2") in capsys.readouterr().out
+
+
+def test_csv_dialect_is_checked() -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["lists", "d", "--as-of", "2026-01-01", "--out", "o", "--csv-dialect", "excel"])
+    assert stop.value.code == 2
+    args = build_parser().parse_args(
+        ["lists", "d", "--as-of", "2026-01-01", "--out", "o", "--csv-dialect", "nl"]
+    )
+    assert args.csv_dialect == "nl"
+
+
+def test_quiet_silences_warnings_and_warnings_are_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from rendement.commands import score
+    from rendement.hazard import DroppedTermsWarning
+
+    def run(args: argparse.Namespace) -> int:
+        warnings.warn(
+            "2 terms were dropped: instrument x has no events", DroppedTermsWarning, stacklevel=1
+        )
+        return 0
+
+    monkeypatch.setattr(score, "run", run)
+    args = ["score", "d", "--as-of", "2026-01-01", "--out", "o"]
+    assert main([*args, "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    assert err == "rendement: warning: 2 terms were dropped: instrument x has no events\n"
+
+
+def test_a_taken_port_is_said_before_any_key_is_made(tmp_path: Path) -> None:
+    from rendement.commands.serve import ServeError, check_port
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        port = s.getsockname()[1]
+        with pytest.raises(ServeError) as refused:
+            check_port("127.0.0.1", port)
+    message = str(refused.value)
+    assert f"port {port}" in message and "PORT=" in message and "--port" in message
+    check_port("127.0.0.1", port)  # free again
