@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +47,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture()
-def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    _need_browser()
+@contextmanager
+def serving(model_dir: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """The service on a free port with a caseworker and a manager key."""
     import uvicorn
     from rendement_api import create_app
     from rendement_api.db import KeyStore, make_engine, migrate
 
     db = tmp_path / "log.db"
-    settings = settings_for(expert_model_dir(tmp_path / "expert"), db)
+    settings = settings_for(model_dir, db)
     engine = make_engine(settings.database_url)
     migrate(engine)
     store = KeyStore(engine)
@@ -76,6 +77,13 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    _need_browser()
+    with serving(expert_model_dir(tmp_path / "expert"), tmp_path) as srv:
+        yield srv
 
 
 @pytest.fixture()

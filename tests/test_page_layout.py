@@ -18,7 +18,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_page_browser import _fill, _login, _set, browser, server  # noqa: F401 (fixtures)
+from apikit import fitted_model_dir
+from test_page_browser import (  # noqa: F401 (fixtures)
+    _fill,
+    _login,
+    _need_browser,
+    _set,
+    browser,
+    server,
+    serving,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -97,13 +106,22 @@ def _check_layouts(driver: Any, page: str, shots: Path) -> None:
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
+@pytest.fixture()
+def fitted_server(tmp_path: Path) -> Any:
+    """A fitted model: its advice has intervals, the widest figures the page shows."""
+    _need_browser()
+    with serving(fitted_model_dir(), tmp_path) as srv:
+        yield srv
+
+
 def test_pages_fit_every_width_from_1280_to_360_px(
-    server: dict[str, Any],  # noqa: F811
+    fitted_server: dict[str, Any],
     browser: Any,  # noqa: F811
     tmp_path: Path,
 ) -> None:
     from selenium.webdriver.common.by import By
 
+    server = fitted_server
     shots = _shots(tmp_path)
     base = server["url"]
     browser.get(base + "/inloggen")
@@ -133,6 +151,9 @@ def test_pages_fit_every_width_from_1280_to_360_px(
         "return getComputedStyle(arguments[0], '::before').content", cells[5]
     )
     assert "Netto rendement" in label
+    # each value is one flex item beside its label, so "A tot B" is not pulled apart
+    for cell in cells[1:]:
+        assert browser.execute_script("return arguments[0].childNodes.length", cell) == 1, cell.text
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
 
@@ -149,7 +170,8 @@ def test_the_dossier_print_fits_a4_portrait(
     browser.find_element(By.ID, "submit-advice").click()
     browser.find_element(By.ID, "advice")
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
-    # A4 portrait minus the 12 mm side margins is 186 mm = 703 CSS pixels
+    # A4 portrait minus the 12 mm side margins is 186 mm = 703 CSS pixels (paper has no scrollbar)
+    browser.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})
     _at_width(browser, 703, 1000)
     problems = browser.execute_script(_LAYOUT_JS)
     assert not problems, problems[:8]

@@ -27,8 +27,16 @@ SESSION_COOKIE = "rendement_sessie"
 
 templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 templates.env.filters["pct"] = lambda x, d=0: "" if x is None else percent(float(x), d)
-templates.env.filters["euro"] = lambda x: "" if x is None else euro(float(x))
+templates.env.filters["euro"] = lambda x: "" if x is None else nbsp_euro(euro(float(x)))
 templates.env.filters["months"] = lambda x: "" if x is None else months_text(float(x))
+
+
+def nbsp_euro(text: str) -> str:
+    """Keep "€" with its amount on one line (a no-break space after the sign)."""
+    return str(text).replace("€ ", "€\u00a0").replace("-€", "-\u2060€")
+
+
+templates.env.filters["nbsp_euro"] = nbsp_euro
 
 #: Where each role lands after logging in.
 HOME = {"caseworker": "/", "manager": "/overzicht"}
