@@ -121,12 +121,11 @@ def test_pages_fit_every_width_from_1280_to_360_px(
 ) -> None:
     from selenium.webdriver.common.by import By
 
-    server = fitted_server
     shots = _shots(tmp_path)
-    base = server["url"]
+    base = fitted_server["url"]
     browser.get(base + "/inloggen")
     _check_layouts(browser, "inloggen", shots)
-    _login(browser, base, server["worker"], "advice-form")
+    _login(browser, base, fitted_server["worker"], "advice-form")
     _fill(browser, birth_date="2000-01-01", months_on_benefit="400", work_experience_years="60")
     browser.find_element(By.ID, "submit-advice").click()
     browser.find_element(By.ID, "form-errors")
