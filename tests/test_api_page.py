@@ -258,6 +258,9 @@ def test_advice_page_holds_the_dossier_record(page: Any) -> None:
         "alleenstaand",
         f"{local} (Nederlandse tijd)",
         "De grafiek toont de eerste 36 maanden",
+        # the duration in the same words as the other reasons: a ratio, not percentages
+        "Duur: na 14 maanden in de uitkering is de kans op uitstroom per maand 62% kleiner dan "
+        "in de eerste maand",
     ):
         assert text in html, text
     assert not ENGLISH.search(_visible_text(html)), ENGLISH.search(_visible_text(html))

@@ -218,3 +218,28 @@ def consistency_errors(values: dict[str, str], as_of: dt.date) -> dict[str, str]
             f"(werken telt vanaf {WORK_FROM_AGE} jaar)."
         )
     return out
+
+
+def duration_text(reason: dict[str, Any], months: int) -> str:
+    """The role of the time on benefit, in the same words as the client's other reasons.
+
+    The other reasons compare this client with the reference client at the same
+    duration ("per maand 25% kleiner"); this one compares the chance per month now
+    with the chance in the first month, as a ratio that holds for every client
+    (proportional hazards), not as the reference client's percentages.
+    """
+    ratio = float(reason.get("hazard_ratio") or 1.0)
+    change = abs(ratio - 1.0)
+    if change < 0.005:
+        size = "even groot als"
+    else:
+        size = f"{change:.0%} {'kleiner' if ratio < 1 else 'groter'} dan".replace(".", ",")
+    if months <= 0:
+        return (
+            f"Duur: nieuw in de uitkering. Na een jaar is de kans op uitstroom per maand {size} "
+            "nu (voor elke klant; al meegerekend in de prognose)"
+        )
+    return (
+        f"Duur: na {months} maanden in de uitkering is de kans op uitstroom per maand {size} "
+        "in de eerste maand (voor elke klant; al meegerekend in de prognose)"
+    )

@@ -43,7 +43,7 @@ from rendement_api.page.common import (
     token_of,
     wrong_role,
 )
-from rendement_api.page.dutch import code_text, service_message
+from rendement_api.page.dutch import code_text, duration_text, service_message
 from rendement_api.page.forms import (
     EDUCATION_OPTIONS,
     FIELDS,
@@ -56,7 +56,7 @@ from rendement_api.page.forms import (
     validate_form,
 )
 from rendement_api.page.session import client_address, same_origin
-from rendement_api.page.time import local_time
+from rendement_api.page.time import dutch_date, local_time
 from rendement_api.schemas.decisions import DecisionRequest
 from rendement_api.services.advice import AdviceService, today
 from rendement_api.services.decisions import record_decision
@@ -64,6 +64,8 @@ from rendement_api.services.decisions import record_decision
 router = APIRouter(include_in_schema=False)
 
 templates.env.filters["local"] = local_time
+templates.env.filters["dutch_date"] = dutch_date
+templates.env.globals["duration_text"] = duration_text
 
 
 def _worker(request: Request) -> tuple[Principal | None, Response | None]:
