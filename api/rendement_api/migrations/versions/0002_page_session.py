@@ -21,8 +21,13 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "page_session",
-        sa.Column("id_sha256", sa.String(64), nullable=False),
-        sa.Column("key_id", sa.String(16), nullable=False),
+        sa.Column("id_sha256", sa.String(64), nullable=False, comment="SHA-256 of the session id"),
+        sa.Column(
+            "key_id",
+            sa.String(16),
+            nullable=False,
+            comment="the API key the session was opened with",
+        ),
         sa.Column("created_at", UTCDateTime(), nullable=False),
         sa.Column("expires_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id_sha256", name="pk_page_session"),
@@ -30,7 +35,7 @@ def upgrade() -> None:
     op.create_index("ix_page_session_expires_at", "page_session", ["expires_at"])
     op.create_table(
         "page_session_end",
-        sa.Column("id_sha256", sa.String(64), nullable=False),
+        sa.Column("id_sha256", sa.String(64), nullable=False, comment="SHA-256 of the session id"),
         sa.Column("ended_at", UTCDateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id_sha256", name="pk_page_session_end"),
     )
