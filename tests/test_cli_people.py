@@ -111,3 +111,26 @@ def test_a_taken_port_is_said_before_any_key_is_made(tmp_path: Path) -> None:
     message = str(refused.value)
     assert f"port {port}" in message and "PORT=" in message and "--port" in message
     check_port("127.0.0.1", port)  # free again
+
+
+def test_demo_without_serving_ends_with_how_to_log_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import re
+
+    from rendement.demo import _how_to_log_in
+    from rendement_api.db import KeyStore, make_engine
+
+    _how_to_log_in(tmp_path, tmp_path / "models" / "reintegratie" / "2026-01", 8100)
+    out = capsys.readouterr().out
+    db = f"sqlite:///{tmp_path / 'rendement.db'}"
+    assert f'export RENDEMENT_LOG_HASH_KEY="$(cat {tmp_path / "log-hash.key"})"' in out
+    assert f"rendement serve --model {tmp_path}/models/reintegratie/2026-01 --db {db}" in out
+    assert "--port 8100" in out and "http://127.0.0.1:8100/" in out
+    keys = dict(re.findall(r"  (caseworker|manager) \([^)]*\): (rdm_\S+)", out))
+    engine = make_engine(db)
+    store = KeyStore(engine)
+    assert store.authenticate(keys["caseworker"]).role == "caseworker"
+    assert store.authenticate(keys["manager"]).role == "manager"
+    engine.dispose()
+    assert len((tmp_path / "log-hash.key").read_text().strip()) >= 16
