@@ -118,8 +118,9 @@ def test_demo_without_serving_ends_with_how_to_log_in(
 ) -> None:
     import re
 
-    from rendement.demo import _how_to_log_in
     from rendement_api.db import KeyStore, make_engine
+
+    from rendement.demo import _how_to_log_in
 
     _how_to_log_in(tmp_path, tmp_path / "models" / "reintegratie" / "2026-01", 8100)
     out = capsys.readouterr().out
