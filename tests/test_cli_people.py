@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import socket
-import warnings
 from pathlib import Path
 from typing import Any
 
@@ -78,25 +77,35 @@ def test_csv_dialect_is_checked() -> None:
     assert args.csv_dialect == "nl"
 
 
-def test_quiet_silences_warnings_and_warnings_are_one_line(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from rendement.commands import score
-    from rendement.hazard import DroppedTermsWarning
+_WARNING_RUN = """
+import sys, warnings
+from rendement.commands import score
+from rendement.hazard import DroppedTermsWarning
 
-    def run(args: argparse.Namespace) -> int:
-        warnings.warn(
-            "2 terms were dropped: instrument x has no events", DroppedTermsWarning, stacklevel=1
+def run(args):
+    warnings.warn("2 terms were dropped: instrument x has no events", DroppedTermsWarning)
+    return 0
+
+score.run = run
+from rendement.cli import main
+sys.exit(main(["score", "d", "--as-of", "2026-01-01", "--out", "o"] + sys.argv[1:]))
+"""
+
+
+def test_quiet_silences_warnings_and_warnings_are_one_line() -> None:
+    """In a real process (pytest records warnings itself): what the analyst sees on stderr."""
+    import subprocess
+    import sys
+
+    def stderr(*extra: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "-c", _WARNING_RUN, *extra], capture_output=True, text=True
         )
-        return 0
+        assert done.returncode == 0, done.stderr
+        return done.stderr
 
-    monkeypatch.setattr(score, "run", run)
-    args = ["score", "d", "--as-of", "2026-01-01", "--out", "o"]
-    assert main([*args, "--quiet"]) == 0
-    assert capsys.readouterr().err == ""
-    assert main(args) == 0
-    err = capsys.readouterr().err
-    assert err == "rendement: warning: 2 terms were dropped: instrument x has no events\n"
+    assert stderr("--quiet") == ""
+    assert stderr() == "rendement: warning: 2 terms were dropped: instrument x has no events\n"
 
 
 def test_a_taken_port_is_said_before_any_key_is_made(tmp_path: Path) -> None:

@@ -7,37 +7,40 @@ without the source line Python adds, and ``--quiet`` silences them.
 
 from __future__ import annotations
 
-import contextlib
-import sys
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from typing import Any
 
 
-def _show(
+def _format(
     message: Warning | str,
     category: type[Warning],
     filename: str,
     lineno: int,
-    file: TextIO | None = None,
     line: str | None = None,
-) -> None:
-    stream = file if file is not None else sys.stderr
-    with contextlib.suppress(OSError):  # a closed stream
-        print(f"rendement: warning: {message}", file=stream, flush=True)
+) -> str:
+    return f"rendement: warning: {message}\n"
 
 
 @contextmanager
 def command_warnings(quiet: bool) -> Iterator[None]:
-    """Within the block: warnings as one line each, or none at all when ``quiet``."""
+    """Within the block: warnings as one line each, or none at all when ``quiet``.
+
+    Only the format changes (``warnings.formatwarning``), so a caller that records
+    warnings (a test's ``pytest.warns``) still receives them.
+    """
+    original = warnings.formatwarning
     with warnings.catch_warnings():
         if quiet:
             warnings.simplefilter("ignore")
         else:
             warnings.simplefilter("default")
-            warnings.showwarning = _show
-        yield
+            warnings.formatwarning = _format
+        try:
+            yield
+        finally:
+            warnings.formatwarning = original
 
 
 def is_quiet(args: Any) -> bool:
