@@ -286,7 +286,7 @@ def test_the_managers_page_in_chromium(
     _login(browser, base, server["manager"], "totals")
     assert browser.current_url == base + "/overzicht"
     assert (
-        "1 besluiten: 1 keer gevolgd, 0 keer afgeweken"
+        "1 advies, 1 besluit: 1 keer gevolgd, 0 keer afgeweken"
         in browser.find_element(By.ID, "totals").text
     )
     assert "km01" in browser.find_element(By.ID, "caseworkers").text
