@@ -63,6 +63,15 @@ return out;
 """
 
 
+def _wait_for(driver: Any, element_id: str) -> Any:
+    """The element once the page that follows a click has it (a click does not wait for it)."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(driver, 20).until(ec.presence_of_element_located((By.ID, element_id)))
+
+
 def _shots(tmp_path: Path) -> Path:
     where = Path(os.environ.get("RENDEMENT_SCREENSHOTS") or tmp_path / "shots")
     where.mkdir(parents=True, exist_ok=True)
@@ -128,11 +137,11 @@ def test_pages_fit_every_width_from_1280_to_360_px(
     _login(browser, base, fitted_server["worker"], "advice-form")
     _fill(browser, birth_date="2000-01-01", months_on_benefit="400", work_experience_years="60")
     browser.find_element(By.ID, "submit-advice").click()
-    browser.find_element(By.ID, "form-errors")
+    _wait_for(browser, "form-errors")
     _check_layouts(browser, "formulier-fouten", shots)
     _fill(browser)
     browser.find_element(By.ID, "submit-advice").click()
-    browser.find_element(By.ID, "advice")
+    _wait_for(browser, "advice")
     _check_layouts(browser, "advies", shots)
 
     # at 1280 px the interval of each instrument stays on one line
@@ -167,7 +176,7 @@ def test_the_dossier_print_fits_a4_portrait(
     _login(browser, base, server["worker"], "advice-form")
     _fill(browser)
     browser.find_element(By.ID, "submit-advice").click()
-    browser.find_element(By.ID, "advice")
+    _wait_for(browser, "advice")
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     # A4 portrait minus the 12 mm side margins is 186 mm = 703 CSS pixels (paper has no scrollbar)
     browser.execute_cdp_cmd("Emulation.setScrollbarsHidden", {"hidden": True})
@@ -247,11 +256,11 @@ def test_no_serious_accessibility_violations(
     pages["formulier"] = _axe(browser)
     _fill(browser, birth_date="2015-01-01", monthly_benefit="0")
     browser.find_element(By.ID, "submit-advice").click()
-    browser.find_element(By.ID, "form-errors")
+    _wait_for(browser, "form-errors")
     pages["formulier-fouten"] = _axe(browser)
     _fill(browser)
     browser.find_element(By.ID, "submit-advice").click()
-    browser.find_element(By.ID, "advice")
+    _wait_for(browser, "advice")
     pages["advies"] = _axe(browser)
     browser.find_element(By.ID, "decision-deviated").click()
     pages["advies-afwijken"] = _axe(browser)
@@ -277,9 +286,9 @@ def test_the_managers_page_in_chromium(
     _login(browser, base, server["worker"], "advice-form")
     _fill(browser)
     browser.find_element(By.ID, "submit-advice").click()
-    browser.find_element(By.ID, "decision-followed").click()
+    _wait_for(browser, "decision-followed").click()
     browser.find_element(By.ID, "submit-decision").click()
-    browser.find_element(By.ID, "decision-recorded")
+    _wait_for(browser, "decision-recorded")
     browser.get(base + "/overzicht")
     assert "Geen toegang" in browser.find_element(By.TAG_NAME, "h1").text
     browser.delete_all_cookies()
