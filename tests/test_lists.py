@@ -271,7 +271,8 @@ def test_every_sheet_prints_landscape_one_page_wide(tmp_path) -> None:
 
     score = make_score()
     labels = {"jobhunt": "Sollicitatietraining en vacaturebemiddeling"}
-    paths = write_lists(build_lists(score, by="district", labels=labels), tmp_path)
+    lists = build_lists(score, by="district", labels=labels, places_per_year=30)
+    paths = write_lists(lists, tmp_path)
     wb = load_workbook(paths[0])
     for ws in wb.worksheets:
         setup = ws.page_setup
@@ -300,6 +301,10 @@ def test_every_sheet_prints_landscape_one_page_wide(tmp_path) -> None:
     assert "Sollicitatietraining en vacaturebemiddeling" in [c.value for c in wb[TOTAL_SHEET]["H"]]
     notes = [c.value for c in wb[SUMMARY_SHEET]["A"]]
     assert "totaal potentieel rendement" in notes
+    positive = int((score.ranking["best_net_return_eur"] > 0).sum())
+    text = " ".join(str(c.value) for c in wb[SUMMARY_SHEET]["B"] if c.value)
+    assert f"{positive} klanten een instrument met positief rendement" in text
+    assert "de catalogus noemt 30 plaatsen per jaar" in text
 
 
 def test_wrapped_lines() -> None:

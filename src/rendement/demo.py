@@ -88,13 +88,15 @@ def run_demo(
 
 
 def _lists_and_plan(out: Path, data: object, model: object, score: object) -> None:
-    from rendement.lists import build_lists, instrument_labels, write_lists
+    from rendement.lists import build_lists, instrument_labels, places_per_year, write_lists
     from rendement.plan import make_plan
 
     t = _step("Writing the managers' lists (per district)")
     lists_dir = out / "lists"
     labels = instrument_labels(model.instruments)  # type: ignore[attr-defined]
-    write_lists(build_lists(score, by="district", labels=labels), lists_dir)  # type: ignore[arg-type]
+    places = places_per_year(model.meter_instruments)  # type: ignore[attr-defined]
+    lists = build_lists(score, by="district", labels=labels, places_per_year=places)  # type: ignore[arg-type]
+    write_lists(lists, lists_dir)
     _done(t, lists_dir)
 
     t = _step("Planning the available trajectories (exact optimum under capacity)")

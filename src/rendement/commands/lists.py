@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from rendement.contract import read_data_folder
-    from rendement.lists import build_lists, instrument_labels, write_lists
+    from rendement.lists import build_lists, instrument_labels, places_per_year, write_lists
     from rendement.progress import Progress
     from rendement.scoring import score_caseload
 
@@ -58,7 +58,12 @@ def run(args: argparse.Namespace) -> int:
         data = read_data_folder(args.data_dir)
     with progress.stage(f"scoring the caseload on {args.as_of}"):
         score = score_caseload(data, model, args.as_of, interval=None)
-    lists = build_lists(score, by=args.by, labels=instrument_labels(model.instruments))
+    lists = build_lists(
+        score,
+        by=args.by,
+        labels=instrument_labels(model.instruments),
+        places_per_year=places_per_year(model.meter_instruments),
+    )
     with progress.stage("writing the workbook and the CSV files"):
         written = write_lists(lists, Path(args.out), csv_dialect=args.csv_dialect)
     if not args.quiet:

@@ -14,6 +14,7 @@ from rendement.lists.tables import (
     Lists,
     build_lists,
     instrument_labels,
+    places_per_year,
 )
 from rendement.lists.write import part_files, part_sheets, workbook_name, write_lists
 
@@ -24,6 +25,7 @@ __all__ = [
     "Lists",
     "build_lists",
     "instrument_labels",
+    "places_per_year",
     "part_files",
     "part_sheets",
     "workbook_name",

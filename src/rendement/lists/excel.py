@@ -207,6 +207,8 @@ def _summary_sheet(wb: Workbook, lists: Lists, styles: dict[tuple[Any, str], str
     # long texts in lines of a printed page's width (text beyond the last column is cut off)
     room = max(40, int(sum(widths[1:]) * 0.95))
     for term, meaning in EXPLANATION:
+        if term == "totaal potentieel rendement":
+            meaning += _places_note(lists)
         for k, line in enumerate(textwrap.wrap(meaning, room)):
             ws.append([term if k == 0 else "", line])
     if lists.warnings:
@@ -215,6 +217,20 @@ def _summary_sheet(wb: Workbook, lists: Lists, styles: dict[tuple[Any, str], str
         for w in lists.warnings:
             for line in textwrap.wrap(w, room):
                 ws.append(["", line])
+
+
+def _places_note(lists: Lists) -> str:
+    """The figures behind the gap between potential and plan: clients vs places."""
+    total = lists.summary[
+        (lists.summary["lijst"] == "totaal") & (lists.summary["uitstroomgroep"] == "alle")
+    ]
+    if lists.places_per_year is None or total.empty:
+        return ""
+    positive = int(total["klanten met positief rendement"].iloc[0])
+    return (
+        f". In deze caseload hebben {positive:,} klanten een instrument met positief "
+        f"rendement; de catalogus noemt {lists.places_per_year:,} plaatsen per jaar"
+    ).replace(",", ".")
 
 
 def _python_values(values: pd.Series, kind: str) -> list[Any]:

@@ -120,6 +120,8 @@ class Lists:
     kinds: dict[str, str]
     summary_kinds: dict[str, str]
     warnings: list[str] = field(default_factory=list)
+    #: Places per year of the meter's instruments (catalogue ``capacity``), when known.
+    places_per_year: int | None = None
 
     @property
     def part_word(self) -> str:
@@ -132,7 +134,11 @@ class Lists:
 
 
 def build_lists(
-    score: ScoreLike, *, by: ListBy | None = None, labels: Mapping[str, str] | None = None
+    score: ScoreLike,
+    *,
+    by: ListBy | None = None,
+    labels: Mapping[str, str] | None = None,
+    places_per_year: int | None = None,
 ) -> Lists:
     """The ranked lists of ``score``'s caseload, split by district or caseworker (or not).
 
@@ -174,6 +180,7 @@ def build_lists(
         kinds={c.header: c.kind for c in columns},
         summary_kinds={c.header: c.kind for c in SUMMARY_COLUMNS},
         warnings=list(getattr(score, "warnings", []) or []),
+        places_per_year=places_per_year,
     )
 
 
@@ -278,3 +285,11 @@ def instrument_labels(catalogue: pd.DataFrame) -> dict[str, str]:
         text = "" if label is None or (isinstance(label, float) and np.isnan(label)) else str(label)
         out[str(code)] = text.strip() or str(code)
     return out
+
+
+def places_per_year(catalogue: pd.DataFrame) -> int | None:
+    """The yearly places of a meter's instruments (``capacity``), or None when not given."""
+    if "capacity" not in catalogue.columns:
+        return None
+    values = pd.to_numeric(catalogue["capacity"], errors="coerce")
+    return None if values.isna().all() else int(values.fillna(0).sum())
