@@ -166,14 +166,15 @@ def test_pages_fit_every_width_from_1280_to_360_px(
 
 
 def test_the_dossier_print_fits_a4_portrait(
-    server: dict[str, Any],  # noqa: F811
+    fitted_server: dict[str, Any],
     browser: Any,  # noqa: F811
     tmp_path: Path,
 ) -> None:
+    """With a fitted model: the intervals, the widest figures, are on the paper too."""
     from selenium.webdriver.common.by import By
 
-    base = server["url"]
-    _login(browser, base, server["worker"], "advice-form")
+    base = fitted_server["url"]
+    _login(browser, base, fitted_server["worker"], "advice-form")
     _fill(browser)
     browser.find_element(By.ID, "submit-advice").click()
     _wait_for(browser, "advice")
@@ -188,6 +189,7 @@ def test_the_dossier_print_fits_a4_portrait(
         assert text in printed, text
     assert "Nederlandse tijd" in browser.find_element(By.ID, "advised-at").text
     assert browser.find_element(By.ID, "returns").is_displayed()
+    assert " tot " in browser.find_element(By.CSS_SELECTOR, "#returns td.interval").text
     browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
     pdf = browser.execute_cdp_cmd(
         "Page.printToPDF", {"preferCSSPageSize": True, "printBackground": False}
