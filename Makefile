@@ -1,7 +1,8 @@
 # rendement: the two commands a municipal analyst needs are `make demo` and `make test`.
 #
 #   make demo            simulate Droomstad, fit, score, write lists and plan, then serve
-#   make demo SERVE=0    the same, but stop before serving (for scripts)
+#   make demo SERVE=0    the same, but stop before serving (for scripts); prints how to log in
+#   make demo PORT=8100  serve on another port
 #   make test            create/update the environment, lint, type-check and run all tests
 #   make battery         the timing-of-events model on every regime of the simulator
 
@@ -14,6 +15,7 @@ DEMO   ?= demo
 CLIENTS ?= 5000
 AS_OF  ?= 2026-01-01
 SEED   ?= 2026
+PORT   ?= 8000
 PYTEST_ARGS ?=
 
 .PHONY: all venv demo test battery lint format bench clean
@@ -29,7 +31,7 @@ $(STAMP): pyproject.toml
 venv: $(STAMP)
 
 demo: venv
-	$(BIN)/python -m rendement.cli.demo --out $(DEMO) --clients $(CLIENTS) --as-of $(AS_OF) --seed $(SEED) --serve $(SERVE)
+	$(BIN)/python -m rendement.cli.demo --out $(DEMO) --clients $(CLIENTS) --as-of $(AS_OF) --seed $(SEED) --serve $(SERVE) --port $(PORT)
 
 lint: venv
 	$(BIN)/ruff check src api tests benchmarks studies scripts

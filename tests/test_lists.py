@@ -62,10 +62,33 @@ def test_lists_follow_the_ranking() -> None:
     assert lists.total["kans uitstroom binnen 6 maanden"].tolist() == (
         expected["p_outflow_6m"].round(6).tolist()
     )
-    assert lists.total["netto rendement beste instrument"].tolist() == (
-        expected["best_net_return_eur"].round(2).tolist()
+    # a client already in an instrument has no return of a new one: empty, not 0
+    running = (expected["current_instrument"] != "").to_numpy()
+    pd.testing.assert_series_equal(
+        lists.total["netto rendement beste instrument"],
+        expected["best_net_return_eur"].round(2).mask(running).reset_index(drop=True),
+        check_names=False,
     )
-    assert lists.total["lopend instrument"].tolist() == expected["current_instrument"].tolist()
+    assert lists.total["netto rendement beste instrument"].isna().sum() == running.sum() > 0
+    assert lists.total["code lopend instrument"].tolist() == expected["current_instrument"].tolist()
+    # without labels the name is the code; "geen" is said in words
+    names = expected["best_instrument"].replace("geen", "geen instrument").tolist()
+    assert lists.total["beste instrument"].tolist() == names
+
+
+def test_lists_name_instruments_and_keep_the_codes() -> None:
+    score = make_score()
+    labels = {"jobhunt": "Sollicitatietraining en vacaturebemiddeling", "werkstage": "Werkstage"}
+    lists = build_lists(score, labels=labels)
+    expected = score.ranking.sort_values("rank")
+    codes = expected["best_instrument"].tolist()
+    assert lists.total["code beste instrument"].tolist() == codes
+    want = [labels.get(c, "geen instrument" if c == "geen" else c) for c in codes]
+    assert lists.total["beste instrument"].tolist() == want
+    assert "Sollicitatietraining en vacaturebemiddeling" in want
+    current = expected["current_instrument"].tolist()
+    assert lists.total["lopend instrument"].tolist() == [labels.get(c, c) for c in current]
+    assert "Werkstage" in lists.total["lopend instrument"].tolist()
 
 
 def test_parts_per_district_and_caseworker() -> None:
@@ -127,19 +150,23 @@ def test_workbook_read_back(tmp_path) -> None:
     ]:
         ws = wb[title]
         assert ws.freeze_panes == "C2"
-        assert ws.auto_filter.ref == f"A1:L{len(frame) + 1}"
+        assert ws.auto_filter.ref == f"A1:N{len(frame) + 1}"
         assert [c.value for c in ws[1]] == list(frame.columns)
         back = sheet_frame(ws)
         assert back["klant"].tolist() == frame["klant"].tolist()
         for header in frame.columns:
-            values = back[header].fillna("") if kinds[header] == "text" else back[header]
-            assert values.tolist() == frame[header].tolist(), header
+            if kinds[header] == "text":
+                assert back[header].fillna("").tolist() == frame[header].tolist(), header
+            else:
+                pd.testing.assert_series_equal(
+                    back[header].astype(float), frame[header].astype(float), check_names=False
+                )
         for i, row in enumerate(ws.iter_rows(min_row=2), start=0):
             group = int(frame["uitstroomgroep"].iloc[i])
             for header, cell in zip(frame.columns, row, strict=True):
                 assert cell.number_format == NUMBER_FORMATS[kinds[header]]
                 assert cell.fill.fgColor.rgb.endswith(GROUP_COLOURS[group])
-        for letter in "ABCDEFGHIJKL":
+        for letter in "ABCDEFGHIJKLMN":
             assert 6 <= ws.column_dimensions[letter].width <= 62
 
 
@@ -153,11 +180,14 @@ def test_workbook_rows_equal_the_ranking_without_parts(tmp_path) -> None:
     assert back["klant"].tolist() == expected["client_id"].tolist()
     assert back["maanden in uitkering"].tolist() == expected["months_on_benefit"].tolist()
     assert back["uitstroomgroep"].tolist() == expected["outflow_group"].tolist()
-    assert (
-        back["netto rendement beste instrument"].tolist()
-        == expected["best_net_return_eur"].round(2).tolist()
+    running = (expected["current_instrument"] != "").to_numpy()
+    pd.testing.assert_series_equal(
+        back["netto rendement beste instrument"].astype(float),
+        expected["best_net_return_eur"].round(2).mask(running).reset_index(drop=True),
+        check_names=False,
     )
-    assert back["beste instrument"].fillna("").tolist() == expected["best_instrument"].tolist()
+    code = back["code beste instrument"].fillna("").tolist()
+    assert code == expected["best_instrument"].tolist()
 
 
 def test_csv_files_equal_the_workbook(tmp_path) -> None:
@@ -175,6 +205,9 @@ def test_csv_files_equal_the_workbook(tmp_path) -> None:
     for file, title in pairs:
         csv = pd.read_csv(tmp_path / file, keep_default_na=False, dtype={"klant": str})
         sheet = sheet_frame(wb[title]).fillna("")
+        net = "netto rendement beste instrument"
+        for frame in (csv, sheet):
+            frame[net] = [float(v) if v != "" else np.nan for v in frame[net]]
         pd.testing.assert_frame_equal(csv, sheet, check_dtype=False)
     summary_csv = pd.read_csv(tmp_path / "samenvatting-2026-01.csv", dtype={"uitstroomgroep": str})
     n = len(lists.summary)
@@ -234,3 +267,74 @@ def test_write_lists_is_all_or_nothing(tmp_path, monkeypatch) -> None:
     with pytest.raises(OSError):
         write_lists(build_lists(make_score(), by="district"), out)
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_every_sheet_prints_landscape_one_page_wide(tmp_path) -> None:
+    from rendement.lists.printing import wrapped_lines
+
+    score = make_score()
+    labels = {"jobhunt": "Sollicitatietraining en vacaturebemiddeling"}
+    lists = build_lists(score, by="district", labels=labels, places_per_year=30)
+    paths = write_lists(lists, tmp_path)
+    wb = load_workbook(paths[0])
+    for ws in wb.worksheets:
+        setup = ws.page_setup
+        assert (setup.orientation, setup.paperSize) == ("landscape", 9), ws.title
+        assert (setup.fitToWidth, setup.fitToHeight) == (1, 0), ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert 0.3 <= ws.page_margins.left <= 1 and 0.3 <= ws.page_margins.top <= 1
+        assert "pagina &P van &N" in ws.oddFooter.right.text
+        header_row = SUMMARY_TABLE_ROW if ws.title == SUMMARY_SHEET else 1
+        if ws.title != SUMMARY_SHEET:
+            assert ws.print_title_rows == "$1:$1", ws.title  # header on every page
+        # header cells wrap and their row is tall enough for the wrapped words
+        height = ws.row_dimensions[header_row].height
+        for cell in ws[header_row]:
+            if cell.value is None:
+                continue
+            assert cell.alignment.wrap_text, (ws.title, cell.value)
+            width = ws.column_dimensions[cell.column_letter].width
+            assert 15 * wrapped_lines(str(cell.value), width * 0.92) <= height, cell.value
+        # values, never formulas
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    headers = [c.value for c in wb[TOTAL_SHEET][1]]
+    assert headers == [c.header for c in LIST_COLUMNS]
+    assert "Sollicitatietraining en vacaturebemiddeling" in [c.value for c in wb[TOTAL_SHEET]["H"]]
+    notes = [c.value for c in wb[SUMMARY_SHEET]["A"]]
+    assert "totaal potentieel rendement" in notes
+    positive = int((score.ranking["best_net_return_eur"] > 0).sum())
+    text = " ".join(str(c.value) for c in wb[SUMMARY_SHEET]["B"] if c.value)
+    assert f"{positive} klanten een instrument met positief rendement" in text
+    assert "de catalogus noemt 30 plaatsen per jaar" in text
+
+
+def test_wrapped_lines() -> None:
+    from rendement.lists.printing import header_height, wrapped_lines
+
+    assert wrapped_lines("rang", 10) == 1
+    assert (
+        wrapped_lines("kans uitstroom binnen 6 maanden", 12) == 4
+    )  # kans|uitstroom|binnen 6|maanden
+    assert wrapped_lines("a" * 25, 11) == 3  # a word longer than the column breaks
+    assert header_height(["rang", "kans uitstroom binnen 6 maanden"], [6, 12]) >= 45
+
+
+def test_csv_in_the_dutch_dialect(tmp_path) -> None:
+    from rendement.lists.csvfile import read_csv
+
+    lists = build_lists(make_score(), by="district")
+    write_lists(lists, tmp_path / "plain")
+    write_lists(lists, tmp_path / "nl", csv_dialect="nl")
+    raw = (tmp_path / "nl" / "lijst_totaal.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
+    header, first = raw[3:].decode("utf-8").splitlines()[:2]
+    assert header.split(";")[:3] == ["rang", "klant", "maanden in uitkering"]
+    assert "," in first and "." not in first.split(";")[3]  # 0,5 not 0.5
+    for name in ("lijst_totaal.csv", "samenvatting.csv"):
+        plain = pd.read_csv(tmp_path / "plain" / name, dtype={"klant": str})
+        dutch = read_csv(tmp_path / "nl" / name, "nl", dtype={"klant": str})
+        pd.testing.assert_frame_equal(plain, dutch)
+    plain_text = (tmp_path / "plain" / "lijst_totaal.csv").read_bytes()
+    assert not plain_text.startswith(b"\xef\xbb\xbf") and plain_text.count(b";") == 0

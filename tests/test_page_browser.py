@@ -12,6 +12,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,15 +47,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture()
-def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
-    _need_browser()
+@contextmanager
+def serving(model_dir: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """The service on a free port with a caseworker and a manager key."""
     import uvicorn
     from rendement_api import create_app
     from rendement_api.db import KeyStore, make_engine, migrate
 
     db = tmp_path / "log.db"
-    settings = settings_for(expert_model_dir(tmp_path / "expert"), db)
+    settings = settings_for(model_dir, db)
     engine = make_engine(settings.database_url)
     migrate(engine)
     store = KeyStore(engine)
@@ -76,6 +77,13 @@ def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture()
+def server(tmp_path: Path) -> Iterator[dict[str, Any]]:
+    _need_browser()
+    with serving(expert_model_dir(tmp_path / "expert"), tmp_path) as srv:
+        yield srv
 
 
 @pytest.fixture()
@@ -118,6 +126,28 @@ def _set(driver: Any, element_id: str, value: str) -> None:
         el.send_keys(value)
 
 
+def _login(browser: Any, base: str, key: str, landing: str) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(base + "/inloggen")
+    _set(browser, "key", key)
+    browser.find_element(By.ID, "login").click()
+    WebDriverWait(browser, 20).until(ec.presence_of_element_located((By.ID, landing)))
+
+
+def _fill(browser: Any, **changes: str) -> None:
+    values = {
+        "client_id": "K-77", "birth_date": "1966-05-17", "household_type": "alleenstaand",
+        "education": "laag", "dutch_language": "nee", "work_experience_years": "4",
+        "health_restriction": "nee", "district": "Noord", "months_on_benefit": "14",
+        "monthly_benefit": "1369",
+    }  # fmt: skip
+    for field, value in {**values, **changes}.items():
+        _set(browser, field, value)
+
+
 def test_caseworker_page_in_chromium(server: dict[str, Any], browser: Any, tmp_path: Path) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as ec
@@ -131,29 +161,27 @@ def test_caseworker_page_in_chromium(server: dict[str, Any], browser: Any, tmp_p
     browser.find_element(By.ID, "login").click()
     wait.until(ec.presence_of_element_located((By.ID, "advice-form")))
 
-    # inline validation in the browser: required fields block the submit
+    # an empty form: the server names every missing field at once, in Dutch
     browser.find_element(By.ID, "submit-advice").click()
-    time.sleep(0.3)
-    assert browser.current_url == base + "/"
-    assert browser.execute_script(
-        "return document.getElementById('birth_date').validity.valueMissing"
-    )
+    wait.until(ec.presence_of_element_located((By.ID, "form-errors")))
+    shown = {e.get_attribute("id") for e in browser.find_elements(By.CSS_SELECTOR, ".field-error")}
+    assert shown == {
+        "birth_date-error", "household_type-error", "education-error",
+        "months_on_benefit-error", "monthly_benefit-error",
+    }  # fmt: skip
+    assert browser.switch_to.active_element.get_attribute("id") == "form-errors"
 
-    for field, value in (
-        ("client_id", "K-77"), ("birth_date", "1966-05-17"), ("household_type", "alleenstaand"),
-        ("education", "laag"), ("dutch_language", "nee"), ("work_experience_years", "4"),
-        ("health_restriction", "nee"), ("district", "Noord"), ("months_on_benefit", "14"),
-        ("monthly_benefit", "1369"),
-    ):  # fmt: skip
-        _set(browser, field, value)
+    _fill(browser)
     browser.find_element(By.ID, "submit-advice").click()
     wait.until(ec.presence_of_element_located((By.ID, "advice")))
-    assert "/advies/" in browser.current_url
-    advice_url = browser.current_url
+    advice_id = browser.find_element(By.ID, "advice").get_attribute("data-advice-id")
+    advice_url = f"{base}/advies/{advice_id}"
+    assert browser.current_url == advice_url  # a reload reads the advice, it does not post again
     assert browser.find_element(By.ID, "group").text.startswith("Groep ")
     assert "Sollicitatietraining" in browser.find_element(By.ID, "recommendation").text
     assert "expert" in browser.find_element(By.ID, "model").text
     assert "Dit is een advies, geen besluit." in browser.find_element(By.ID, "notice").text
+    assert "17-05-1966" in browser.find_element(By.ID, "entered").text
     lines = browser.find_elements(By.CSS_SELECTOR, "#chart svg polyline")
     assert sorted(el.get_attribute("data-instrument") for el in lines) == [
         "geen",
@@ -186,13 +214,14 @@ def test_caseworker_page_in_chromium(server: dict[str, Any], browser: Any, tmp_p
     assert summary["totals"]["decisions"] == 0
 
     # with a reason it is recorded, and managers see it
-    browser.get(advice_url)
     browser.find_element(By.ID, "decision-deviated").click()
     Select(browser.find_element(By.ID, "chosen_instrument")).select_by_value("taal")
     _set(browser, "reason", "Klant wil eerst de taaleis halen.")
     browser.find_element(By.ID, "submit-decision").click()
     wait.until(ec.presence_of_element_located((By.ID, "decision-recorded")))
     assert "afgeweken van het advies" in browser.find_element(By.ID, "decision-recorded").text
+    assert "Nederlandse tijd" in browser.find_element(By.ID, "decision-recorded").text
+    assert "17-05-1966" in browser.find_element(By.ID, "entered").text  # still there to print
     summary = httpx.get(
         base + "/v1/decisions/summary", headers={"X-API-Key": server["manager"]}, timeout=10
     ).json()
@@ -212,6 +241,5 @@ def test_caseworker_page_in_chromium(server: dict[str, Any], browser: Any, tmp_p
     assert browser.execute_script(nav) == "none"
     assert browser.execute_script(button) == "none"
     assert browser.find_element(By.CSS_SELECTOR, "#chart svg").is_displayed()
-    browser.save_screenshot(str(tmp_path / "afdruk.png"))
     pdf = browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
     assert len(pdf["data"]) > 10_000

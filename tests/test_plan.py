@@ -54,10 +54,10 @@ def test_plan_rows_columns_and_reasons_on_a_crafted_case() -> None:
     assert a["instrument"].tolist() == ["B", "A", "D", ""]
     assert a["net_return_eur"].tolist() == [2800.0, 2900.0, 400.0, 0.0]
     assert a["reason"].tolist() == [
-        "capaciteit van A op; op één na beste: B",
+        "geen plaats meer voor instrument A; tweede keus: instrument B",
         BEST,
-        "capaciteit van B en A op; 3e keus: D",
-        "capaciteit van D, B en A op",
+        "geen plaats meer voor instrument B en instrument A; 3e keus: instrument D",
+        "geen plaats meer voor instrument D, instrument B en instrument A",
     ]
     assert plan.optimal
 
@@ -87,8 +87,8 @@ def test_no_positive_return_and_instruments_without_places() -> None:
     score = score_from_matrix(net, codes=CODES)
     plan = make_plan(score, capacity({"A": 0, "B": 3}), catalogue(CODES, CATS))  # D not listed
     assert plan.assignments["reason"].tolist() == [
-        NO_POSITIVE_RETURN,
-        "geen plaatsen voor A en D",
+        f"{NO_POSITIVE_RETURN}: € -5 met instrument D",  # the best of three negative returns
+        "instrument A en instrument D hebben deze periode geen plaatsen",
     ]
     assert plan.capacity.set_index("instrument")["places"].to_dict() == {"A": 0, "B": 3, "D": 0}
 
@@ -102,7 +102,10 @@ def test_budget_reasons_and_budget_never_exceeded() -> None:
     plan = make_plan(score, capacity({"A": 5, "B": 5, "D": 5}), catalogue(CODES, CATS), budget=2000)
     a = plan.assignments
     assert a["instrument"].tolist() == ["B", ""]
-    assert a["reason"].tolist() == ["budget op voor A; op één na beste: B", "budget op voor D"]
+    assert a["reason"].tolist() == [
+        "budget reikt niet voor instrument A; tweede keus: instrument B",
+        "budget reikt niet voor instrument D",
+    ]
     assert plan.totals["expected_cost_eur"] <= 2000
     assert plan.totals["budget_left_eur"] == pytest.approx(1000.0)
 

@@ -55,7 +55,14 @@ def test_plan_command_writes_the_plan_and_prints_the_comparison(town, tmp_path, 
     out = tmp_path / "plan"
     assert main(plan_args(town, out, "--budget", "20000")) == 0
     printed = capsys.readouterr().out
-    for words in ("optimal plan", "seed rule", "first come", "benefit months", "optimal (proven)"):
+    for words in (
+        "optimal plan",
+        "group rule",
+        "vuistregel",
+        "first come",
+        "benefit months",
+        "optimal (proven)",
+    ):
         assert words in printed
     plan = pd.read_csv(out / "plan.csv", keep_default_na=False)
     assert list(plan.columns[:4]) == ["client_id", "instrument", "net_return_eur", "reason"]

@@ -79,3 +79,15 @@ def test_progress_is_silent_off_a_terminal_unless_asked() -> None:
     lines = loud.getvalue().splitlines()
     assert lines[0].endswith("] re-fit ...") and "re-fit: done in" in lines[1]
     assert lines[2].endswith("plots 1/2") and lines[3].endswith("plots 2/2")
+
+
+def test_progress_on_a_terminal_draws_with_rich() -> None:
+    stream = io.StringIO()
+    progress = Progress(stream=stream, enabled=True, live=True)
+    with progress.stage("scoring the caseload"):
+        progress.note("3 mass points")
+        assert list(progress.loop(range(3), "plots")) == [0, 1, 2]
+    text = stream.getvalue()
+    assert "\x1b[" in text  # drawn with terminal control codes, not plain lines
+    assert "scoring the caseload: done in" in text and "3 mass points" in text
+    assert " s] " not in text  # not the plain lines written off a terminal

@@ -23,6 +23,7 @@ from rendement_api.db.advice_log import AdviceLog, PurgeResult
 from rendement_api.db.database import make_engine, migrate
 from rendement_api.db.keys import KeyStore
 from rendement_api.limits import RequestLimits
+from rendement_api.page.session import LoginLimiter, SessionStore
 from rendement_api.routers import advice, decisions, models, scores
 from rendement_api.schemas import served_examples
 from rendement_api.services.advice import AdviceService
@@ -105,6 +106,10 @@ def open_services(app: FastAPI, settings: Settings, served: ServedModel | None =
     app.state.served = served
     app.state.log = log_
     app.state.keys = KeyStore(engine)
+    app.state.sessions = SessionStore(engine, app.state.keys)
+    app.state.login_limiter = LoginLimiter(
+        settings.login_max_failures, float(settings.login_window_seconds)
+    )
     app.state.advice = AdviceService(served, log_, settings)
     app.state.engine = engine
 
@@ -141,9 +146,11 @@ def create_app(settings: Settings | None = None, *, served: ServedModel | None =
     served_examples.install(app)
     for module in (advice, decisions, scores, models):
         app.include_router(module.router)
+    from rendement_api.page import overview
     from rendement_api.page import routes as page_routes
 
     app.include_router(page_routes.router)
+    app.include_router(overview.router)
     app.mount("/static", StaticFiles(directory=PACKAGE / "static"), name="static")
     return app
 

@@ -107,6 +107,20 @@ class Settings(BaseSettings):
     cookie_secure: bool = Field(
         default=False, description="send the page's key cookie over HTTPS only"
     )
+    login_max_failures: int = Field(
+        default=10,
+        ge=1,
+        le=1000,
+        description="failed page logins from one address before it must wait (per worker)",
+    )
+    login_window_seconds: int = Field(
+        default=300, ge=1, le=86_400, description="window of the page login limit, in seconds"
+    )
+    outputs_dir: Path | None = Field(
+        default=None,
+        description="folder with the latest lists/ and plan/ the manager page offers "
+        "(make demo: demo/)",
+    )
     log_hash_key: str | None = Field(
         default=None,
         repr=False,

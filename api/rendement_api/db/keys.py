@@ -115,6 +115,15 @@ class KeyStore:
             return None
         return Principal(r["key_id"], r["user_id"], r["role"], r["team"])
 
+    def principal_of(self, key_id: str) -> Principal | None:
+        """The principal of the unrevoked key ``key_id`` (for a page session opened with it)."""
+        with self._engine.connect() as conn:
+            row = conn.execute(select(api_key).where(api_key.c.key_id == key_id)).first()
+        if row is None or row._mapping["revoked_at"] is not None:
+            return None
+        r = row._mapping
+        return Principal(r["key_id"], r["user_id"], r["role"], r["team"])
+
     def revoke(self, key_id: str, *, now: dt.datetime | None = None) -> None:
         with self._engine.begin() as conn:
             done = conn.execute(

@@ -167,3 +167,21 @@ APPEND_ONLY_TABLES = ("advice", "decision", "log_purge", "log_purge_range")
 
 #: Tables whose rows form the hash chain, in the order their rows are hashed.
 CHAINED_TABLES = ("advice", "decision", "log_purge")
+
+#: Page sessions (the caseworker and manager pages): the cookie holds a random session id,
+#: the database only its SHA-256. Insert-only like the log: logging out adds an end row.
+page_session = Table(
+    "page_session",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True, comment="SHA-256 of the session id"),
+    Column("key_id", String(16), nullable=False, comment="the API key the session was opened with"),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False, index=True),
+)
+
+page_session_end = Table(
+    "page_session_end",
+    metadata,
+    Column("id_sha256", String(64), primary_key=True, comment="SHA-256 of the session id"),
+    Column("ended_at", UTCDateTime(), nullable=False),
+)

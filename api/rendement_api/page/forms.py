@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
 
 from rendement_api.errors import FieldError, ServiceError
-from rendement_api.handlers import _expected, _field
+from rendement_api.handlers import _field
+from rendement_api.page.dutch import code_text, consistency_errors, field_message, service_message
 from rendement_api.schemas.advice import AdviceRequest
 
 #: Form fields in order: (name, Dutch label). Gender is never asked.
@@ -18,11 +21,11 @@ FIELDS = (
     ("household_type", "Huishouden"),
     ("education", "Opleidingsniveau"),
     ("dutch_language", "Voldoet aan de taaleis"),
-    ("work_experience_years", "Werkervaring (jaren)"),
+    ("work_experience_years", "Werkervaring in betaald werk (jaren)"),
     ("health_restriction", "Gezondheidsbeperking"),
     ("district", "Wijk"),
     ("months_on_benefit", "Maanden in de uitkering"),
-    ("monthly_benefit", "Uitkering per maand (EUR)"),
+    ("monthly_benefit", "Netto uitkering per maand (€)"),
 )
 LABELS = dict(FIELDS)
 
@@ -38,24 +41,6 @@ EDUCATION_OPTIONS = (
     ("onbekend", "onbekend"),
 )
 YES_NO_OPTIONS = (("", "onbekend"), ("ja", "ja"), ("nee", "nee"))
-
-_DUTCH = {
-    "missing": "Vul dit veld in.",
-    "date_from_datetime_parsing": "Vul een datum in (JJJJ-MM-DD).",
-    "date_parsing": "Vul een datum in (JJJJ-MM-DD).",
-    "date_type": "Vul een datum in (JJJJ-MM-DD).",
-    "int_parsing": "Vul een heel getal in.",
-    "int_from_float": "Vul een heel getal in.",
-    "float_parsing": "Vul een getal in.",
-    "literal_error": "Kies een van de mogelijkheden.",
-    "greater_than": "Moet groter zijn dan {gt}.",
-    "greater_than_equal": "Moet minstens {ge} zijn.",
-    "less_than_equal": "Mag hoogstens {le} zijn.",
-    "bsn_not_allowed": "Dit lijkt een BSN. Gebruik het pseudonieme klantnummer.",
-    "string_pattern_mismatch": "Alleen letters, cijfers, '.', '_' of '-'.",
-    "string_too_long": "Te lang (hoogstens {max_length} tekens).",
-    "date_out_of_range": "Vul een datum tussen 1900 en 2100 in.",
-}
 
 
 @dataclass
@@ -91,60 +76,81 @@ def parse_form(form: dict[str, Any], completed: list[str]) -> dict[str, Any]:
     return doc
 
 
-def dutch_message(err: dict[str, Any]) -> str:
-    kind = str(err.get("type", ""))
-    template = _DUTCH.get(kind)
-    if template is None:
-        return str(err.get("msg", "Ongeldige waarde."))
-    ctx = {k: (f"{v:g}" if isinstance(v, float) else v) for k, v in (err.get("ctx") or {}).items()}
-    try:
-        return template.format(**ctx)
-    except (KeyError, IndexError):
-        return template
-
-
 #: Fields the page requires (the API also accepts age or inflow_date instead).
 REQUIRED = ("birth_date", "household_type", "education", "months_on_benefit", "monthly_benefit")
 
 
-def validate_form(doc: dict[str, Any]) -> tuple[AdviceRequest | None, dict[str, str]]:
-    """The request, or the inline messages per field."""
-    missing = {name: _DUTCH["missing"] for name in REQUIRED if name not in doc}
+def validate_form(
+    doc: dict[str, Any], values: dict[str, str], as_of: dt.date
+) -> tuple[AdviceRequest | None, dict[str, str]]:
+    """The request, or the Dutch messages per field: every problem of the form at once.
+
+    Missing fields, each field's own check and the combinations
+    (:func:`~rendement_api.page.dutch.consistency_errors`) are all collected
+    before anything is refused, so a second try never shows a new message.
+    """
+    errors = {name: "Vul dit veld in." for name in REQUIRED if name not in doc}
+    request: AdviceRequest | None = None
     try:
         request = AdviceRequest.model_validate(doc)
-        return (request, {}) if not missing else (None, missing)
     except ValidationError as exc:
-        errors: dict[str, str] = dict(missing)
         for err in exc.errors():
             ctx = err.get("ctx") or {}
             field = str(ctx.get("field") or _field(tuple(err.get("loc", ()))))
             field = field.split(".")[0].split("[")[0]
             if field == "age":
                 field = "birth_date"
-            msg = dutch_message(dict(err))
-            if err.get("type") in ("missing_age",):
-                msg = "Vul de geboortedatum in."
-            if err.get("type") in ("missing_duration",):
-                msg = "Vul het aantal maanden in de uitkering in."
-            expected = _expected(dict(err))
-            if expected and err.get("type") not in _DUTCH:
-                msg += f" Verwacht: {expected}."
-            errors.setdefault(field, msg)
+            if field not in LABELS:
+                field = "_form"
+            errors.setdefault(field, field_message(dict(err), field))
+    for field, message in consistency_errors(values, as_of).items():
+        errors.setdefault(field, message)
+    if errors:
         return None, errors
+    return request, {}
 
 
 def service_errors(exc: ServiceError) -> dict[str, str]:
-    """Inline messages from a service error (e.g. a birth date that gives an impossible age)."""
+    """Dutch inline messages from an API error (never the API's English text)."""
     out: dict[str, str] = {}
     for e in exc.errors:
-        out.setdefault(
-            _form_field(e), f"{e.message}" + (f" (verwacht: {e.expected})" if e.expected else "")
-        )
+        out.setdefault(_form_field(e), service_message(e))
     if not out:
-        out["_form"] = str(exc)
+        out["_form"] = code_text(exc.code)
     return out
 
 
 def _form_field(e: FieldError) -> str:
     name = e.field.split(".")[0].split("[")[0]
     return name if name in LABELS else "_form"
+
+
+def entered_values(
+    values: dict[str, str], completed: list[str], label: Callable[[str], str]
+) -> dict[str, str]:
+    """What the caseworker typed, as the dossier print shows it (Dutch label -> text)."""
+    words = dict(HOUSEHOLD_OPTIONS) | dict(EDUCATION_OPTIONS)
+    yes_no = dict(YES_NO_OPTIONS)
+    out: dict[str, str] = {}
+    for name, field_label in FIELDS:
+        raw = values.get(name, "").strip()
+        if name in ("dutch_language", "health_restriction"):
+            text = yes_no.get(raw, raw)
+        elif name in ("household_type", "education"):
+            text = words.get(raw, raw)
+        elif name == "birth_date" and raw:
+            try:
+                text = dt.date.fromisoformat(raw).strftime("%d-%m-%Y")
+            except ValueError:
+                text = raw
+        elif name == "monthly_benefit" and raw:
+            try:
+                amount = f"{float(_number(raw)):,.2f}".translate(str.maketrans(",.", ".,"))
+            except ValueError:
+                amount = raw
+            text = f"€ {amount} netto per maand"
+        else:
+            text = raw
+        out[field_label] = text or "niet ingevuld"
+    out["Eerder gevolgd"] = ", ".join(label(c) for c in completed) or "geen"
+    return out

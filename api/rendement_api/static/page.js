@@ -1,6 +1,14 @@
-// Rendementmeter page: the reason is required when deviating; the print button.
+// Rendementmeter page: the reason is required when deviating; the print button; after an
+// advice or a decision the address becomes the advice's own (a reload then reads it again
+// instead of sending the form twice); the error summary gets the focus.
 (function () {
   "use strict";
+  var advice = document.getElementById("advice");
+  if (advice && advice.dataset.url && window.history && window.history.replaceState) {
+    window.history.replaceState(null, "", advice.dataset.url + window.location.hash);
+  }
+  var summary = document.getElementById("form-errors");
+  if (summary) { summary.focus(); }
   var form = document.getElementById("decision-form");
   if (form) {
     var reason = document.getElementById("reason");

@@ -35,6 +35,10 @@ def run_demo(
     from rendement.scoring.caseload import score_caseload, write_score
     from rendement.simulate import SimulationConfig, simulate
 
+    if serve:  # a taken port is said now, not after a minute of work
+        from rendement.cli.commands.serve import check_port
+
+        check_port("127.0.0.1", port)
     out.mkdir(parents=True, exist_ok=True)
     data_dir, truth_dir = out / "data", out / "data-truth"
 
@@ -84,20 +88,20 @@ def run_demo(
 
     if serve:
         return _serve(out, model_dir, port)
-    print(
-        "\nSERVE=0: not starting the service. Start it with `.venv/bin/rendement serve "
-        f"--model {model_dir}`."
-    )
+    _how_to_log_in(out, model_dir, port)
     return 0
 
 
 def _lists_and_plan(out: Path, data: object, model: object, score: object) -> None:
-    from rendement.lists import build_lists, write_lists
+    from rendement.lists import build_lists, instrument_labels, places_per_year, write_lists
     from rendement.plan import make_plan
 
     t = _step("Writing the managers' lists (per district)")
     lists_dir = out / "lists"
-    write_lists(build_lists(score, by="district"), lists_dir)  # type: ignore[arg-type]
+    labels = instrument_labels(model.instruments)  # type: ignore[attr-defined]
+    places = places_per_year(model.meter_instruments)  # type: ignore[attr-defined]
+    lists = build_lists(score, by="district", labels=labels, places_per_year=places)  # type: ignore[arg-type]
+    write_lists(lists, lists_dir)
     _done(t, lists_dir)
 
     t = _step("Planning the available trajectories (exact optimum under capacity)")
@@ -134,7 +138,30 @@ def _serve(out: Path, model_dir: Path, port: int) -> int:
             database_url=f"sqlite:///{db}",
             port=port,
             log_hash_key=_demo_secret(out / "log-hash.key"),
+            outputs_dir=out,
         )
+    )
+
+
+def _how_to_log_in(out: Path, model_dir: Path, port: int) -> None:
+    """SERVE=0: make the demo keys now and print them with the exact command that serves."""
+    from rendement.cli.commands.serve import build_settings, demo_keys
+
+    db = f"sqlite:///{out / 'rendement.db'}"
+    _demo_secret(out / "log-hash.key")
+    keys = demo_keys(build_settings(database_url=db))
+    print("\nSERVE=0: the service is not started. Start it with:\n")
+    print(f'  export RENDEMENT_LOG_HASH_KEY="$(cat {out / "log-hash.key"})"')
+    print(
+        f"  .venv/bin/rendement serve --model {model_dir} --db {db} --outputs {out} --port {port}"
+    )
+    print(f"\nthen open http://127.0.0.1:{port}/ and log in with one of these keys (shown once):")
+    for role, key in keys:
+        where = "the advice page" if role == "caseworker" else "the overview /overzicht"
+        print(f"  {role} ({where}): {key}")
+    print(
+        "More keys: .venv/bin/rendement keys create --role caseworker --user km01 --team noord "
+        f"--db {db}"
     )
 
 
@@ -149,15 +176,19 @@ def _demo_secret(path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from rendement.cli.commands.options import iso_date
+
     p = argparse.ArgumentParser(prog="python -m rendement.cli.demo", description=__doc__)
-    p.add_argument("--out", default="demo")
-    p.add_argument("--clients", type=int, default=5000)
-    p.add_argument("--as-of", default="2026-01-01")
-    p.add_argument("--seed", type=int, default=2026)
+    p.add_argument("--out", default="demo", help="folder for everything the demo writes")
+    p.add_argument("--clients", type=int, default=5000, help="clients of the simulated town")
+    p.add_argument("--as-of", default="2026-01-01", type=iso_date, help="extraction date")
+    p.add_argument("--seed", type=int, default=2026, help="seed of the simulation")
     p.add_argument(
         "--serve", type=int, default=1, help="1 = start the service at the end, 0 = stop before"
     )
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--port", type=int, default=8000, help="port of the service (make demo PORT=...)"
+    )
     a = p.parse_args(argv)
     from rendement.errors import RendementError
 

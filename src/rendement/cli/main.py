@@ -68,8 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 1
+    from rendement.cli.commands.console import command_warnings, is_quiet
+
     try:
-        return int(args.run(args) or 0)
+        with command_warnings(is_quiet(args)):
+            return int(args.run(args) or 0)
     except RendementError as exc:
         print_error(exc)
         return exc.exit_code

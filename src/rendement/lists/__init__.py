@@ -7,7 +7,15 @@
 
 from __future__ import annotations
 
-from rendement.lists.tables import LIST_COLUMNS, SUMMARY_COLUMNS, ListBy, Lists, build_lists
+from rendement.lists.tables import (
+    LIST_COLUMNS,
+    SUMMARY_COLUMNS,
+    ListBy,
+    Lists,
+    build_lists,
+    instrument_labels,
+    places_per_year,
+)
 from rendement.lists.write import part_files, part_sheets, workbook_name, write_lists
 
 __all__ = [
@@ -16,6 +24,8 @@ __all__ = [
     "ListBy",
     "Lists",
     "build_lists",
+    "instrument_labels",
+    "places_per_year",
     "part_files",
     "part_sheets",
     "workbook_name",

@@ -14,6 +14,7 @@ Written in streaming (write-only) mode so a caseload of 35,000 stays quick.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from rendement.formulas import as_text
+from rendement.lists.printing import header_height, print_setup
 from rendement.lists.tables import GROUP_WORDS, Lists
 
 SUMMARY_SHEET = "Samenvatting"
@@ -66,9 +68,18 @@ EXPLANATION = (
     ),
     (
         "netto rendement",
-        "bespaarde uitkeringsmaanden x maanduitkering min de verwachte kosten, in euro",
+        "bespaarde uitkeringsmaanden x maanduitkering min de verwachte kosten, in euro; leeg "
+        "voor een klant die al een instrument volgt",
+    ),
+    (
+        "totaal potentieel rendement",
+        "de som van het netto rendement van ieders beste instrument, alsof er voor elke klant "
+        "een plaats is. Het plan (rendement plan) verdeelt alleen de plaatsen en het budget die "
+        "er zijn en levert daarom veel minder op: zie plan_summary.csv voor wat die plaatsen "
+        "opleveren",
     ),
     ("lopend instrument", "instrument dat nu loopt; deze klanten krijgen geen nieuw advies"),
+    ("code ...", "de code van het instrument in de gegevens (voor koppelingen)"),
     ("verwachte uitstroom", "som van de kansen: het verwachte aantal klanten dat uitstroomt"),
     (
         "advies",
@@ -133,9 +144,12 @@ def _list_sheet(
     ws = wb.create_sheet(title)
     headers = list(frame.columns)
     col_kinds = [kinds.get(h, "text") for h in headers]
-    for j, width in enumerate(_widths(frame, col_kinds), start=1):
+    widths = _widths(frame, col_kinds)
+    for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = "C2" if len(headers) > 2 else "A2"
+    print_setup(ws, title=f"Lijstwerk rendementmeter - {title}")
+    ws.row_dimensions[1].height = header_height(headers, widths)
     ws.append([_cell(ws, h, styles[(None, "header")]) for h in headers])
     groups = frame["uitstroomgroep"].to_numpy() if "uitstroomgroep" in frame.columns else None
     columns = [_python_values(frame[h], k) for h, k in zip(headers, col_kinds, strict=True)]
@@ -159,9 +173,11 @@ def _summary_sheet(wb: Workbook, lists: Lists, styles: dict[tuple[Any, str], str
     headers = list(table.columns)
     col_kinds = [lists.summary_kinds.get(h, "text") for h in headers]
     widths = _widths(table, col_kinds)
-    widths[0] = max(widths[0], 22.0)
+    widths[0] = max(widths[0], 2.0 + max(len(term) for term, _ in EXPLANATION))
     for j, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(j)].width = width
+    print_setup(ws, title="Lijstwerk rendementmeter - samenvatting", repeat_rows=None)
+    ws.row_dimensions[SUMMARY_TABLE_ROW].height = header_height(headers, widths)
     as_of = lists.as_of.date().isoformat() if lists.as_of is not None else "-"
     by = {None: "hele caseload", "district": "per wijk", "caseworker": "per klantmanager"}[lists.by]
     kind_style = styles[(None, "warning")] if lists.model_kind != "estimated" else None
@@ -190,13 +206,33 @@ def _summary_sheet(wb: Workbook, lists: Lists, styles: dict[tuple[Any, str], str
         )
     ws.append([])
     ws.append([_cell(ws, "Toelichting", styles[(None, "bold")])])
+    # long texts in lines of a printed page's width (text beyond the last column is cut off)
+    room = max(40, int(sum(widths[1:]) * 0.95))
     for term, meaning in EXPLANATION:
-        ws.append([term, meaning])
+        if term == "totaal potentieel rendement":
+            meaning += _places_note(lists)
+        for k, line in enumerate(textwrap.wrap(meaning, room)):
+            ws.append([term if k == 0 else "", line])
     if lists.warnings:
         ws.append([])
         ws.append([_cell(ws, "Opmerkingen bij de berekening", styles[(None, "bold")])])
         for w in lists.warnings:
-            ws.append(["", _cell(ws, w)])
+            for line in textwrap.wrap(w, room):
+                ws.append(["", line])
+
+
+def _places_note(lists: Lists) -> str:
+    """The figures behind the gap between potential and plan: clients vs places."""
+    total = lists.summary[
+        (lists.summary["lijst"] == "totaal") & (lists.summary["uitstroomgroep"] == "alle")
+    ]
+    if lists.places_per_year is None or total.empty:
+        return ""
+    positive = int(total["klanten met positief rendement"].iloc[0])
+    return (
+        f". In deze caseload hebben {positive:,} klanten een instrument met positief "
+        f"rendement; de catalogus noemt {lists.places_per_year:,} plaatsen per jaar"
+    ).replace(",", ".")
 
 
 def _python_values(values: pd.Series, kind: str) -> list[Any]:

@@ -16,6 +16,7 @@ the same values.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -55,12 +56,17 @@ LIST_COLUMNS: tuple[ListColumn, ...] = (
     ListColumn("p_outflow_18m", "kans uitstroom binnen 18 maanden", "pct"),
     ListColumn("expected_remaining_months", "verwachte maanden nog in uitkering", "decimal"),
     ListColumn("outflow_group", "uitstroomgroep", "int"),
-    ListColumn("best_instrument", "beste instrument", "text"),
+    ListColumn("best_instrument_label", "beste instrument", "text"),
     ListColumn("best_net_return_eur", "netto rendement beste instrument", "eur"),
-    ListColumn("current_instrument", "lopend instrument", "text"),
+    ListColumn("current_instrument_label", "lopend instrument", "text"),
     ListColumn("district", "wijk", "text"),
     ListColumn("caseworker_id", "klantmanager", "text"),
+    ListColumn("best_instrument", "code beste instrument", "text"),
+    ListColumn("current_instrument", "code lopend instrument", "text"),
 )
+
+#: The instrument "none" in words.
+NO_INSTRUMENT = "geen instrument"
 
 #: Columns of the summary table and how to show them.
 SUMMARY_COLUMNS: tuple[ListColumn, ...] = (
@@ -114,6 +120,8 @@ class Lists:
     kinds: dict[str, str]
     summary_kinds: dict[str, str]
     warnings: list[str] = field(default_factory=list)
+    #: Places per year of the meter's instruments (catalogue ``capacity``), when known.
+    places_per_year: int | None = None
 
     @property
     def part_word(self) -> str:
@@ -125,11 +133,24 @@ class Lists:
         return MODEL_KIND_WORDS.get(self.model_kind, self.model_kind)
 
 
-def build_lists(score: ScoreLike, *, by: ListBy | None = None) -> Lists:
-    """The ranked lists of ``score``'s caseload, split by district or caseworker (or not)."""
+def build_lists(
+    score: ScoreLike,
+    *,
+    by: ListBy | None = None,
+    labels: Mapping[str, str] | None = None,
+    places_per_year: int | None = None,
+) -> Lists:
+    """The ranked lists of ``score``'s caseload, split by district or caseworker (or not).
+
+    ``labels`` maps instrument codes to the names managers know (the catalogue's
+    ``label``); the lists show the name and keep the code in its own column.
+    A client already in an instrument has no net return of a new one: empty, not 0.
+    """
     if by is not None and by not in BY_COLUMNS:
         raise ValueError(f"by must be 'district', 'caseworker' or None, got {by!r}")
-    ranking = score.ranking.sort_values("rank", kind="stable").reset_index(drop=True)
+    ranking = _with_labels(
+        score.ranking.sort_values("rank", kind="stable").reset_index(drop=True), labels or {}
+    )
     columns = [c for c in LIST_COLUMNS if c.source in ranking.columns]
     total = _list_frame(ranking, columns)
     parts: dict[str, pd.DataFrame] = {}
@@ -159,7 +180,29 @@ def build_lists(score: ScoreLike, *, by: ListBy | None = None) -> Lists:
         kinds={c.header: c.kind for c in columns},
         summary_kinds={c.header: c.kind for c in SUMMARY_COLUMNS},
         warnings=list(getattr(score, "warnings", []) or []),
+        places_per_year=places_per_year,
     )
+
+
+def _with_labels(ranking: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFrame:
+    """Instrument names beside the codes; no return shown for clients in a running instrument."""
+    out = ranking.copy()
+
+    def name(code: Any) -> str:
+        text = "" if code is None or (isinstance(code, float) and np.isnan(code)) else str(code)
+        if text == "geen":
+            return NO_INSTRUMENT
+        return labels.get(text, text)
+
+    for source in ("best_instrument", "current_instrument"):
+        if source in out.columns:
+            out[f"{source}_label"] = [name(v) for v in out[source].tolist()]
+    if "current_instrument" in out.columns and "best_net_return_eur" in out.columns:
+        running = out["current_instrument"].astype(object).fillna("").astype(str).str.strip() != ""
+        out["best_net_return_eur"] = (
+            pd.to_numeric(out["best_net_return_eur"]).astype(float).mask(running.to_numpy())
+        )
+    return out
 
 
 def _list_frame(ranking: pd.DataFrame, columns: list[ListColumn]) -> pd.DataFrame:
@@ -199,7 +242,7 @@ def _summary(
     group = pd.to_numeric(ranking["outflow_group"]).to_numpy()
     p6 = pd.to_numeric(ranking["p_outflow_6m"]).to_numpy(dtype=float)
     p18 = pd.to_numeric(ranking["p_outflow_18m"]).to_numpy(dtype=float)
-    best = pd.to_numeric(ranking["best_net_return_eur"]).to_numpy(dtype=float)
+    best = np.nan_to_num(pd.to_numeric(ranking["best_net_return_eur"]).to_numpy(dtype=float))
     positive = best > 0
     current = ranking["current_instrument"].astype(object)
     running = current.where(current.notna(), "").astype(str).str.strip().ne("").to_numpy()
@@ -231,3 +274,22 @@ def _model_kind(score: Any) -> str:
     if kind is None and "model_kind" in score.ranking.columns and len(score.ranking):
         kind = score.ranking["model_kind"].iloc[0]
     return str(kind or "estimated")
+
+
+def instrument_labels(catalogue: pd.DataFrame) -> dict[str, str]:
+    """Code -> the name managers know, from a catalogue with ``instrument`` and ``label``."""
+    if "label" not in catalogue.columns:
+        return {}
+    out = {}
+    for code, label in zip(catalogue["instrument"], catalogue["label"], strict=True):
+        text = "" if label is None or (isinstance(label, float) and np.isnan(label)) else str(label)
+        out[str(code)] = text.strip() or str(code)
+    return out
+
+
+def places_per_year(catalogue: pd.DataFrame) -> int | None:
+    """The yearly places of a meter's instruments (``capacity``), or None when not given."""
+    if "capacity" not in catalogue.columns:
+        return None
+    values = pd.to_numeric(catalogue["capacity"], errors="coerce")
+    return None if values.isna().all() else int(values.fillna(0).sum())

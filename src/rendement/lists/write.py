@@ -10,14 +10,15 @@ Files (``YYYY-MM`` of the as-of date):
 Every file name carries the as-of month, so lists of different runs never mix
 in one folder; the folder is swapped as a whole (:mod:`rendement.output`).
 
-The CSV files hold exactly the values of the workbook's tables (UTF-8, comma-separated).
+The CSV files hold exactly the values of the workbook's tables (UTF-8, comma-separated;
+or, with ``csv_dialect="nl"``, semicolons, decimal commas and a BOM for a Dutch Excel).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from rendement.formulas import write_csv
+from rendement.lists.csvfile import CsvDialect, write_csv
 from rendement.lists.excel import SUMMARY_SHEET, TOTAL_SHEET, write_workbook
 from rendement.lists.names import file_stems, sheet_names
 from rendement.lists.tables import Lists
@@ -48,8 +49,14 @@ def part_files(lists: Lists) -> dict[str, str]:
     return {name: f"lijst_{stem}{month}.csv" for name, stem in zip(names, stems, strict=True)}
 
 
-def write_lists(lists: Lists, out_dir: Path | str) -> list[Path]:
-    """Write the workbook and the CSV files into ``out_dir``; returns their paths."""
+def write_lists(
+    lists: Lists, out_dir: Path | str, *, csv_dialect: CsvDialect = "plain"
+) -> list[Path]:
+    """Write the workbook and the CSV files into ``out_dir``; returns their paths.
+
+    ``csv_dialect="nl"`` writes the CSV files for Excel in a Dutch locale
+    (semicolons, decimal commas, BOM; :mod:`rendement.lists.csvfile`).
+    """
     out = Path(out_dir)
     files = part_files(lists)
     month = month_suffix(lists)
@@ -57,8 +64,8 @@ def write_lists(lists: Lists, out_dir: Path | str) -> list[Path]:
     names = [workbook_name(lists), summary, total, *files.values()]
     with atomic_folder_files(out) as stage:
         write_workbook(lists, stage / names[0], part_sheets(lists))
-        write_csv(lists.summary, stage / summary, index=False)
-        write_csv(lists.total, stage / total, index=False)
+        write_csv(lists.summary, stage / summary, csv_dialect)
+        write_csv(lists.total, stage / total, csv_dialect)
         for name, frame in lists.parts.items():
-            write_csv(frame, stage / files[name], index=False)
+            write_csv(frame, stage / files[name], csv_dialect)
     return [out / n for n in names]

@@ -8,6 +8,7 @@ meter decides which instruments are scored.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -49,12 +50,12 @@ def fit_model(
     until: dt.date | pd.Timestamp | None = None,
     heterogeneity: Heterogeneity = "none",
     version: str | None = None,
-    progress: Progress | bool | None = False,
+    progress: Progress | bool | None | Callable[[str], None] = False,
 ) -> FittedModel:
     """Fit the model of ``meter`` on ``data`` (up to ``until``): the model and the results object.
 
     ``progress``: stage lines (:mod:`rendement.progress`): a reporter, True, False or
-    None (only on a terminal).
+    None (only on a terminal), or a function that receives each line.
     """
     from rendement.hazard import fit_hazard
     from rendement.panel import build_panel
@@ -76,15 +77,17 @@ def fit_model(
         else None
     )
     resolved = base.resolve(data.clients, instruments=codes, calendar_years=years)
-    prog = progress_for(progress)
-    prog.line(
-        f"person-month panel: {panel.n_person_months:,} months of {len(panel.spells):,} spells"
+    say = (
+        progress
+        if callable(progress) and not isinstance(progress, Progress)
+        else progress_for(progress).line
     )
+    say(f"person-month panel: {panel.n_person_months:,} months of {len(panel.spells):,} spells")
     if heterogeneity == "npmle":
         from rendement.hazard.toe import fit_timing_of_events
 
         results: HazardResults | TimingOfEventsResults = fit_timing_of_events(
-            panel, resolved, instruments_catalogue=catalogue, progress=prog.line
+            panel, resolved, instruments_catalogue=catalogue, progress=say
         )
     else:
         results = fit_hazard(panel, resolved, instruments_catalogue=catalogue)

@@ -127,8 +127,8 @@ def make_plan(
         _check_feasible(problem, picked)
 
     assignments = _assignments(problem, chosen)
-    assignments.insert(3, "reason", explain(problem, chosen))
     labels = _labels(catalogue)
+    assignments.insert(3, "reason", explain(problem, chosen, labels))
     warnings = list(getattr(score, "warnings", []) or [])
     if solution.status != "optimal":
         warnings.append(

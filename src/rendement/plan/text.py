@@ -5,7 +5,14 @@ from __future__ import annotations
 from rendement.plan.plan import Plan
 
 #: Names of the comparison's methods in printed output.
-METHOD_NAMES = {"optimal": "optimal plan", "seed_rule": "seed rule", "first_come": "first come"}
+METHOD_NAMES = {"optimal": "optimal plan", "seed_rule": "group rule", "first_come": "first come"}
+
+#: What the two rules the plan is compared with do, in one line each.
+RULES = (
+    "group rule = the rule of thumb (vuistregel): outflow group 1 -> category 1, group 2 -> "
+    "2a/2b, group 3 -> 3, highest return first",
+    "first come = whoever has been on benefit longest gets a place first",
+)
 
 KIND_NOTES = {
     "expert": "the returns come from an EXPERT model (effects set by judgement, not estimated "
@@ -62,6 +69,7 @@ def describe_plan(plan: Plan) -> str:
     if gains:
         lines.append("")
         lines.append("  The optimal plan returns " + "; ".join(gains) + ".")
+    lines.extend(f"  {rule}" for rule in RULES)
     note = KIND_NOTES.get(plan.model_kind)
     if note:
         lines.append(f"  note: {note}")

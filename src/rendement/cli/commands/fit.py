@@ -6,6 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
+from rendement.cli.commands.options import iso_date
 from rendement.contract.schema import METERS
 from rendement.errors import UsageError
 
@@ -30,8 +31,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="SPEC.yaml",
         help="build the model from declared parameters (expert or borrowed) instead of data",
     )
-    p.add_argument("--meter", default="reintegratie", choices=METERS)
-    p.add_argument("--until", default=None, help="use data up to this date only (YYYY-MM-DD)")
+    p.add_argument(
+        "--meter",
+        default="reintegratie",
+        choices=METERS,
+        help="which meter's model to fit (default reintegratie)",
+    )
+    p.add_argument(
+        "--until", default=None, type=iso_date, help="use data up to this date only (YYYY-MM-DD)"
+    )
     p.add_argument(
         "--heterogeneity",
         default="none",
@@ -42,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--version", default=None, help="model version label (default: YYYY-MM of the cut-off)"
     )
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(run=run)
 
 
@@ -82,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
             until=args.until,
             heterogeneity=args.heterogeneity,
             version=args.version,
-            progress=not args.quiet,
+            progress=progress.note if not args.quiet else False,
         )
     with progress.stage("writing the model folder (with its model card)"):
         where = _save(model, args)

@@ -12,24 +12,35 @@ from __future__ import annotations
 
 import argparse
 
+DB_HELP = (
+    "database URL of the service, the same as `rendement serve --db` "
+    "(default: RENDEMENT_DATABASE_URL or sqlite:///./rendement.db)"
+)
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("keys", help="create, list and revoke API keys of the scoring service")
     actions = p.add_subparsers(dest="keys_action", metavar="ACTION", required=True)
 
     c = actions.add_parser("create", help="create a key (printed once)")
-    c.add_argument("--role", required=True, choices=("caseworker", "manager", "analyst"))
+    c.add_argument(
+        "--role",
+        required=True,
+        choices=("caseworker", "manager", "analyst"),
+        help="caseworker: the advice page and API; manager: /overzicht, batch scores and "
+        "decision summaries; analyst: the model list",
+    )
     c.add_argument("--user", required=True, help="pseudonymous user name, e.g. km01")
     c.add_argument("--team", default=None, help="team, e.g. noord")
-    c.add_argument("--db", default=None, help="database URL of the service")
+    c.add_argument("--db", default=None, help=DB_HELP)
 
     ls = actions.add_parser("list", help="list keys (never the keys themselves)")
     ls.add_argument("--all", action="store_true", help="include revoked keys")
-    ls.add_argument("--db", default=None)
+    ls.add_argument("--db", default=None, help=DB_HELP)
 
     r = actions.add_parser("revoke", help="revoke a key by its id")
     r.add_argument("key_id", help="the id shown by `rendement keys list` (the part after rdm_)")
-    r.add_argument("--db", default=None)
+    r.add_argument("--db", default=None, help=DB_HELP)
     p.set_defaults(run=run)
 
 

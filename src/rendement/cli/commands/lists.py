@@ -13,6 +13,7 @@ import argparse
 import time
 from pathlib import Path
 
+from rendement.cli.commands.options import iso_date
 from rendement.model.registry import add_model_arguments, load_model_argument
 
 
@@ -24,7 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("data_dir", help="data folder (clients, spells, trajectories, instruments)")
     add_model_arguments(p)
-    p.add_argument("--as-of", required=True, help="list date YYYY-MM-DD (the caseload on it)")
+    p.add_argument(
+        "--as-of", required=True, type=iso_date, help="list date YYYY-MM-DD (the caseload on it)"
+    )
     p.add_argument("--out", required=True, help="folder for the workbook and the CSV files")
     p.add_argument(
         "--by",
@@ -32,21 +35,38 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="one ranked sheet per district or per caseworker (default: whole caseload only)",
     )
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument(
+        "--csv-dialect",
+        choices=("plain", "nl"),
+        default="plain",
+        help="plain: comma-separated, decimal point (for programs; default); nl: semicolons, "
+        "decimal commas and a BOM, so that Excel in a Dutch locale opens the CSV in columns",
+    )
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from rendement.contract import read_data_folder
-    from rendement.lists import build_lists, write_lists
+    from rendement.lists import build_lists, instrument_labels, places_per_year, write_lists
+    from rendement.progress import Progress
     from rendement.scoring.caseload import score_caseload
 
     t0 = time.perf_counter()
+    progress = Progress(enabled=False if args.quiet else None)  # live on a terminal only
     model = load_model_argument(args)
-    data = read_data_folder(args.data_dir)
-    score = score_caseload(data, model, args.as_of, interval=None)
-    lists = build_lists(score, by=args.by)
-    written = write_lists(lists, Path(args.out))
+    with progress.stage("reading the data folder"):
+        data = read_data_folder(args.data_dir)
+    with progress.stage(f"scoring the caseload on {args.as_of}"):
+        score = score_caseload(data, model, args.as_of, interval=None)
+    lists = build_lists(
+        score,
+        by=args.by,
+        labels=instrument_labels(model.instruments),
+        places_per_year=places_per_year(model.meter_instruments),
+    )
+    with progress.stage("writing the workbook and the CSV files"):
+        written = write_lists(lists, Path(args.out), csv_dialect=args.csv_dialect)
     if not args.quiet:
         total = lists.summary[
             (lists.summary["lijst"] == "totaal") & (lists.summary["uitstroomgroep"] == "alle")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from rendement.cli.commands.options import iso_date
 from rendement.contract.schema import METERS
 
 
@@ -13,10 +14,10 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--registry", default=None, help="registry folder (default: models/ or $RENDEMENT_MODELS)"
     )
     s = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
-    s.add_parser("list", help="list every registered model version")
+    ls = s.add_parser("list", help="list every registered model version")
     a = s.add_parser("activate", help="make a version the one that score and the service use")
-    a.add_argument("meter", choices=METERS)
-    a.add_argument("version")
+    a.add_argument("meter", choices=METERS, help="the meter whose active version changes")
+    a.add_argument("version", help="the version to activate (a folder name under the meter)")
     c = s.add_parser("compare", help="coefficient and effect changes between two models")
     c.add_argument("a", help="old model: folder or METER/VERSION")
     c.add_argument("b", help="new model: folder or METER/VERSION")
@@ -28,11 +29,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument(
         "--as-of",
         default=None,
+        type=iso_date,
         help="caseload date for --data (default: the data's extraction date)",
     )
     c.add_argument(
         "--out", default=None, help="write the comparison tables as CSV into this folder"
     )
+    for action in (ls, a, c):  # `rendement models list --registry DIR` works as well
+        action.add_argument(
+            "--registry",
+            default=argparse.SUPPRESS,
+            help="registry folder (may also come before the action)",
+        )
     p.set_defaults(run=run)
 
 

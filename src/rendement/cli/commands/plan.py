@@ -13,6 +13,7 @@ import argparse
 import time
 from pathlib import Path
 
+from rendement.cli.commands.options import iso_date
 from rendement.errors import UsageError
 from rendement.model.registry import add_model_arguments, load_model_argument
 
@@ -25,7 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("data_dir", help="data folder (clients, spells, trajectories, instruments)")
     add_model_arguments(p)
-    p.add_argument("--as-of", required=True, help="planning date YYYY-MM-DD (the caseload on it)")
+    p.add_argument(
+        "--as-of",
+        required=True,
+        type=iso_date,
+        help="planning date YYYY-MM-DD (the caseload on it)",
+    )
     p.add_argument(
         "--capacity",
         required=True,
@@ -46,7 +52,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="seconds allowed to prove optimality (default 120); when reached, the best plan "
         "found is written and the possible shortfall is reported",
     )
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(run=run)
 
 
@@ -69,20 +75,26 @@ def run(args: argparse.Namespace) -> int:
     from rendement.contract import read_data_folder
     from rendement.plan import make_plan, read_capacity, write_plan
     from rendement.plan.text import describe_plan
+    from rendement.progress import Progress
     from rendement.scoring.caseload import score_caseload
 
     t0 = time.perf_counter()
     budget = parse_budget(args.budget)
     if args.time_limit <= 0:
         raise UsageError(f"--time-limit must be positive, got {args.time_limit}")
+    progress = Progress(enabled=False if args.quiet else None)  # live on a terminal only
     model = load_model_argument(args)
     catalogue = model.meter_instruments
     capacity = read_capacity(args.capacity, model.instruments, meter=model.spec.meter)
-    data = read_data_folder(args.data_dir)
-    score = score_caseload(data, model, args.as_of, interval=None)
-    plan = make_plan(score, capacity, catalogue, budget=budget, time_limit=args.time_limit)
+    with progress.stage("reading the data folder"):
+        data = read_data_folder(args.data_dir)
+    with progress.stage(f"scoring the caseload on {args.as_of}"):
+        score = score_caseload(data, model, args.as_of, interval=None)
+    with progress.stage("planning the places (exact optimum)"):
+        plan = make_plan(score, capacity, catalogue, budget=budget, time_limit=args.time_limit)
     out = Path(args.out)
-    written = write_plan(plan, out)
+    with progress.stage("writing the plan"):
+        written = write_plan(plan, out)
     if not args.quiet:
         print(describe_plan(plan))
         names = ", ".join(p.name for p in written[1:])

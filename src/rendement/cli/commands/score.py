@@ -6,6 +6,7 @@ import argparse
 import time
 from pathlib import Path
 
+from rendement.cli.commands.options import iso_date
 from rendement.errors import UsageError
 from rendement.model.registry import add_model_arguments, load_model_argument
 
@@ -18,7 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("data_dir", help="data folder (clients, spells, trajectories, instruments)")
     add_model_arguments(p)
-    p.add_argument("--as-of", required=True, help="scoring date YYYY-MM-DD (the caseload on it)")
+    p.add_argument(
+        "--as-of", required=True, type=iso_date, help="scoring date YYYY-MM-DD (the caseload on it)"
+    )
     p.add_argument("--out", required=True, help="folder for ranking.csv and returns.csv")
     p.add_argument(
         "--horizon", type=int, default=None, help="months ahead (default: the model's, 60)"
@@ -42,7 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "evaluation of the caseload, about 0.5 s per 100,000 clients",
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the parameter draws")
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(run=run)
 
 
@@ -62,6 +65,7 @@ def _interval(text: str) -> float | None:
 
 def run(args: argparse.Namespace) -> int:
     from rendement.contract import read_data_folder
+    from rendement.progress import Progress
     from rendement.scoring.caseload import score_caseload, write_score
 
     t0 = time.perf_counter()
@@ -72,20 +76,25 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--draws must be at least 2, got {args.draws}")
     if args.discount_rate <= -1.0:
         raise UsageError(f"--discount-rate must be above -1, got {args.discount_rate}")
-    data = read_data_folder(args.data_dir)
+    progress = Progress(enabled=False if args.quiet else None)  # live on a terminal only
+    with progress.stage("reading the data folder"):
+        data = read_data_folder(args.data_dir)
     model = load_model_argument(args)
-    score = score_caseload(
-        data,
-        model,
-        args.as_of,
-        horizon=args.horizon,
-        discount_rate=args.discount_rate,
-        interval=level,
-        n_draws=args.draws,
-        seed=args.seed,
-    )
+    draws = f", {args.draws} parameter draws for the intervals" if level is not None else ""
+    with progress.stage(f"scoring the caseload on {args.as_of}{draws}"):
+        score = score_caseload(
+            data,
+            model,
+            args.as_of,
+            horizon=args.horizon,
+            discount_rate=args.discount_rate,
+            interval=level,
+            n_draws=args.draws,
+            seed=args.seed,
+        )
     out = Path(args.out)
-    write_score(score, out)
+    with progress.stage("writing ranking.csv and returns.csv"):
+        write_score(score, out)
     if not args.quiet:
         print(summary(score, out, time.perf_counter() - t0))
     return 0

@@ -43,8 +43,12 @@ class ServeError(RendementError):
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="start the scoring service (API and caseworker page)")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument(
+        "--host",
+        default="127.0.0.1",
+        help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0: every network)",
+    )
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument(
         "--model",
         default=None,
@@ -63,6 +67,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="database URL of the advice log "
         "(default: RENDEMENT_DATABASE_URL or sqlite:///./rendement.db)",
+    )
+    p.add_argument(
+        "--outputs",
+        default=None,
+        metavar="DIR",
+        help="folder with the latest lists/ and plan/ that the manager page /overzicht offers "
+        "(default: RENDEMENT_OUTPUTS_DIR; make demo: demo/)",
     )
     p.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     p.add_argument(
@@ -126,14 +137,32 @@ def demo_keys(settings: Any) -> list[tuple[str, str]]:
     return [("caseworker", worker), ("manager", manager)]
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse, with what to do, a port another program already listens on."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ServeError(
+                f"port {port} on {host} is taken ({exc.strerror or exc}): another program, "
+                "perhaps an earlier `rendement serve` or `make demo`, is listening on it. Stop "
+                f"that program, or choose another port: `make demo PORT={port + 100}` or "
+                f"`rendement serve --port {port + 100}`."
+            ) from None
+
+
 def serve(settings: Any, *, host: str, port: int, workers: int = 1, demo_key: bool = False) -> int:
-    """Check the model, prepare the log, print the address (and demo keys), then serve."""
+    """Check the port and the model, prepare the log, print the address (and demo keys), serve."""
     import uvicorn
     from rendement_api.app import create_app
     from rendement_api.db import make_engine, migrate
     from rendement_api.services.served_model import load_served_model
     from rendement_api.services.startup import check_log_chain, check_model_scores
 
+    check_port(host, port)  # before any key is printed
     served = load_served_model(settings)  # ModelFolderError: missing, altered, incompatible
     check_model_scores(served)
     engine = make_engine(settings.database_url)
@@ -152,7 +181,8 @@ def serve(settings: Any, *, host: str, port: int, workers: int = 1, demo_key: bo
         for role, key in demo_keys(settings):
             print(f"Demo {role} key (shown once): {key}")
         print(
-            f"Open {base}/ and log in with the caseworker key; the API is documented at {base}/docs"
+            f"Open {base}/ and log in with the caseworker key (the advice page) or the manager "
+            f"key (the overview at {base}/overzicht); the API is documented at {base}/docs"
         )
     print(f"Serving on {base} (stop with Ctrl+C)", flush=True)
     if workers > 1:
@@ -179,11 +209,19 @@ def serve(settings: Any, *, host: str, port: int, workers: int = 1, demo_key: bo
 
 
 def serve_demo(
-    *, model_dir: Path | str, database_url: str, port: int = 8000, log_hash_key: str | None = None
+    *,
+    model_dir: Path | str,
+    database_url: str,
+    port: int = 8000,
+    log_hash_key: str | None = None,
+    outputs_dir: Path | None = None,
 ) -> int:
     """``make demo``'s last step: serve ``model_dir`` on 127.0.0.1 with demo keys printed."""
     settings = build_settings(
-        model_dir=Path(model_dir), database_url=database_url, log_hash_key=log_hash_key
+        model_dir=Path(model_dir),
+        database_url=database_url,
+        log_hash_key=log_hash_key,
+        outputs_dir=outputs_dir,
     )
     return serve(settings, host="127.0.0.1", port=port, demo_key=True)
 
@@ -208,6 +246,7 @@ def run(args: argparse.Namespace) -> int:
         models_root=Path(args.models_root) if args.models_root else None,
         meter=args.meter,
         database_url=args.db,
+        outputs_dir=Path(args.outputs) if args.outputs else None,
     )
     if args.purge:
         return purge(settings)

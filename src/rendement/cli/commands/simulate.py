@@ -12,6 +12,8 @@ import argparse
 import time
 from pathlib import Path
 
+from rendement.cli.commands.options import iso_date
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
@@ -23,7 +25,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--clients", type=int, default=5000, help="number of clients (default 5000)")
     p.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
     p.add_argument(
-        "--as-of", default="2026-01-01", help="extraction date YYYY-MM-DD (default 2026-01-01)"
+        "--as-of",
+        default="2026-01-01",
+        type=iso_date,
+        help="extraction date YYYY-MM-DD (default 2026-01-01)",
     )
     p.add_argument("--out", required=True, help="data folder to write")
     p.add_argument(
