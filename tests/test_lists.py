@@ -19,6 +19,7 @@ from rendement.lists.excel import (
     TOTAL_SHEET,
 )
 from rendement.lists.names import file_stems, sheet_names
+from rendement.lists.write import month_suffix
 
 DISTRICTS = ["Noord", "Zuid/Oost [oud]", "noord", None, "Een heel lange wijknaam die niet past"]
 
@@ -327,14 +328,15 @@ def test_csv_in_the_dutch_dialect(tmp_path) -> None:
     lists = build_lists(make_score(), by="district")
     write_lists(lists, tmp_path / "plain")
     write_lists(lists, tmp_path / "nl", csv_dialect="nl")
-    raw = (tmp_path / "nl" / "lijst_totaal.csv").read_bytes()
+    month = month_suffix(lists)
+    raw = (tmp_path / "nl" / f"lijst_totaal{month}.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     header, first = raw[3:].decode("utf-8").splitlines()[:2]
     assert header.split(";")[:3] == ["rang", "klant", "maanden in uitkering"]
     assert "," in first and "." not in first.split(";")[3]  # 0,5 not 0.5
-    for name in ("lijst_totaal.csv", "samenvatting.csv"):
+    for name in (f"lijst_totaal{month}.csv", f"samenvatting{month}.csv"):
         plain = pd.read_csv(tmp_path / "plain" / name, dtype={"klant": str})
         dutch = read_csv(tmp_path / "nl" / name, "nl", dtype={"klant": str})
         pd.testing.assert_frame_equal(plain, dutch)
-    plain_text = (tmp_path / "plain" / "lijst_totaal.csv").read_bytes()
+    plain_text = (tmp_path / "plain" / f"lijst_totaal{month}.csv").read_bytes()
     assert not plain_text.startswith(b"\xef\xbb\xbf") and plain_text.count(b";") == 0

@@ -59,8 +59,8 @@ _PYDANTIC = {
 
 #: Field-specific words for a bound, where "Mag hoogstens 20000 zijn" says too little.
 _FIELD_BOUNDS = {
-    "monthly_benefit": "Vul de netto uitkering per maand in euro in: meer dan € 0 en "
-    "hoogstens € 20.000.",
+    "monthly_benefit": "Vul de netto uitkering per maand in euro in: van € 1 tot en met "
+    "€ 20.000.",
     "months_on_benefit": "Vul een heel aantal maanden in, van 0 tot en met 600.",
     "work_experience_years": "Vul het aantal jaren werkervaring in, van 0 tot en met 60.",
 }
@@ -77,7 +77,13 @@ def _num(v: Any) -> Any:
 def field_message(err: dict[str, Any], field: str) -> str:
     """A pydantic validation error of ``field`` in Dutch."""
     kind = str(err.get("type", ""))
-    bound = kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal")
+    bound = kind in (
+        "greater_than",
+        "greater_than_equal",
+        "less_than",
+        "less_than_equal",
+        "benefit_out_of_range",
+    )
     if bound and field in _FIELD_BOUNDS:
         return _FIELD_BOUNDS[field]
     template = _PYDANTIC.get(kind)
@@ -92,6 +98,10 @@ def field_message(err: dict[str, Any], field: str) -> str:
 
 #: (pattern of the API's English message, Dutch text with the pattern's groups).
 _SERVICE = (
+    (
+        re.compile(r"monthly_benefit must lie between"),
+        "Vul de netto uitkering per maand in euro in: van € 1 tot en met € 20.000.",
+    ),
     (
         re.compile(r"the birth date gives an age of (-?\d+)"),
         "Met deze geboortedatum is de klant op de adviesdatum {0} jaar; dat kan niet "

@@ -132,7 +132,10 @@ def forecast_expenditure(
     type_weights: np.ndarray | None = None,
 ) -> ExpenditureForecast:
     """Forecast the expenditure of ``as_of``'s year (see module docstring). 80-line reason:
-    one pass that keeps the three parts and their variances side by side."""
+    one pass that keeps the three parts and their variances side by side.
+
+    Long: one pass over the caseload, the draws and the inflow paths, kept together so the interval adds the three sources in one place.
+    """
     from rendement.panel import caseload_state
 
     as_of = pd.Timestamp(as_of)

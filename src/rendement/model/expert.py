@@ -41,6 +41,8 @@ A **borrowed** specification::
     borrowed_from: path/to/their/model/folder
     recalibrate_to: path/to/our/data/folder     # optional: shift the baseline to local outflow levels
     recalibration: level                         # level (one shift) or per_piece
+
+Long: expert and borrowed models share their checks; split them when a third kind comes.
 """
 
 from __future__ import annotations

@@ -177,6 +177,8 @@ def load_model(path: Path | str, *, verify_signature: bool = True) -> HazardMode
 
     With a signing key configured (:mod:`rendement.signing`) an unsigned or wrongly
     signed folder is refused too (``verify_signature=False``: only while activating).
+
+    Long: every file of the folder is read and checked in turn, with the error that names it.
     """
     folder = Path(path)
     manifest = read_manifest(folder)

@@ -62,6 +62,8 @@ def run_regime(
 
     ``spec_options`` are settings of :class:`rendement.model.spec.ModelSpec` (default: its
     defaults), ``fit_options`` of :func:`rendement.hazard.toe.fit_timing_of_events`.
+
+    Long: simulate, fit both models, score and compare, in the order a reader checks them.
     """
     from rendement.contract.folder import DataFolder
     from rendement.hazard import HazardWarning, fit_hazard

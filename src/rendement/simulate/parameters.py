@@ -255,7 +255,10 @@ class TrueProcess:
 
 
 def true_process(config: SimulationConfig) -> TrueProcess:
-    """The true model and selection rules for ``config`` (shift, overrides and regime applied)."""
+    """The true model and selection rules for ``config`` (shift, overrides and regime applied).
+
+    Long: the true model is assembled term group by term group, each switch of the regime in its place.
+    """
     all_codes = codes()
     spec = ModelSpec(meter=REINTEGRATION, instruments=all_codes)
     baseline = BASELINE if config.heterogeneity else one_type_baseline(spec)

@@ -33,7 +33,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--reference", help="REFERENCE.csv: reference municipalities (see README)")
     p.add_argument("--by", choices=("district", "caseworker"), default=None,
                    help="also one part per district or per caseworker")  # fmt: skip
-    p.add_argument("--quiet", action="store_true")
+    p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(run=run)
 
 

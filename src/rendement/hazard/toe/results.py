@@ -230,6 +230,8 @@ class TimingOfEventsResults(EstimationResults):
 
         ``metadata`` is merged over the fit facts. The entry parameters include
         terms without any entry at :data:`rendement.hazard.toe.design.NO_ENTRY`.
+
+        Long: the model's facts are listed one by one, as the manifest stores them.
         """
         from rendement.hazard.toe.design import NO_ENTRY
 
