@@ -289,7 +289,7 @@ def _diagnostics(
 ) -> list[str]:
     """Plain statements about the fit; those starting ``NOT IDENTIFIED`` make it unidentified."""
     out: list[str] = []
-    for p in mass_point_problems(unpacked, lik.has_entry):
+    for p in mass_point_problems(unpacked, lik.has_entry, lik.data.n_spells):
         out.append(f"NOT IDENTIFIED: {p}")
     for p in information_problems(cov):
         out.append(f"NOT IDENTIFIED: {p}")

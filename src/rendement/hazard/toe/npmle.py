@@ -15,8 +15,11 @@ a Monte Carlo assessment of the timing-of-events approach*, J. Econometrics
    points with the coefficients held fixed (cheap), the best ``n_full`` of those
    over all parameters, and the best maximum is kept.
 3. Stop when the information criterion (AIC by default, or BIC with the
-   number of spells) does not improve, when the new point takes no mass or
-   merges with an existing one, or at ``max_points``.
+   number of spells) does not improve, when the new point takes no mass (stands
+   for fewer than :data:`MIN_SPELLS` spells) or merges with an existing one, or
+   at ``max_points``. The second point - heterogeneity at all - must improve the
+   BIC whatever the criterion: whether there is heterogeneity is a test on the
+   boundary of the parameter space, where the AIC is too lenient.
 
 Every step is kept in :class:`SearchStep` so the results can show the path and
 the reason the search stopped.
@@ -40,8 +43,12 @@ from rendement.hazard.toe.rows import TimingData
 
 Criterion = Literal["aic", "bic"]
 
-#: A mass point with less probability than this carries no mass.
+#: A mass point with less probability than this carries no mass (without the number of
+#: spells; with it, a point that stands for fewer than :data:`MIN_SPELLS` spells).
 MIN_PROBABILITY = 1e-3
+#: A mass point standing for fewer spells than this carries no mass: a rare type (a few
+#: clients who leave at once, or never) that improves the criterion is kept.
+MIN_SPELLS = 5.0
 #: Newton-decrement tolerance (per spell) for screening starting values.
 SCREEN_TOL = 1e-5
 #: Two points closer than this in every location coincide.
@@ -107,13 +114,16 @@ def initial_theta(lik: MixtureLikelihood) -> np.ndarray:
     return theta
 
 
-def mass_point_problems(params: MixtureParams, has_entry: bool) -> list[str]:
+def mass_point_problems(
+    params: MixtureParams, has_entry: bool, n_spells: int | None = None
+) -> list[str]:
     """Plain-language signs that a K-point mixture is not identified (empty when fine)."""
     out: list[str] = []
     p = params.probabilities
     K = params.n_points
+    floor = MIN_PROBABILITY if n_spells is None else MIN_SPELLS / max(n_spells, 1)
     for k in range(K):
-        if p[k] < MIN_PROBABILITY:
+        if p[k] < floor:
             out.append(f"mass point {k + 1} has probability {p[k]:.2g}: it carries no mass")
     for a in range(K):
         for b in range(a + 1, K):
@@ -267,7 +277,9 @@ def _search(
         order = np.argsort([-m.loglik for m in screened])[:n_full]
         maxima = [maximise(lik, screened[i].theta) for i in order]
         best = max(maxima, key=lambda m: m.loglik)
-        problems = tuple(mass_point_problems(lik.unpack(best.theta), lik.has_entry))
+        problems = tuple(
+            mass_point_problems(lik.unpack(best.theta), lik.has_entry, data.n_spells)
+        )
         step = SearchStep(
             K, best, lik.n_params, data.n_spells, len(cands), time.perf_counter() - t0, problems
         )
@@ -279,10 +291,14 @@ def _search(
         if problems:
             stop = f"{K} mass points are not identified: " + "; ".join(problems)
             break
-        if step.criterion(criterion) >= prev.criterion(criterion):
+        # heterogeneity at all (the second point) must improve the BIC: under no heterogeneity
+        # the AIC accepts a spurious point too often (a boundary problem), which costs
+        # precision; further points follow ``criterion``
+        gate: Criterion = "bic" if K == 2 else criterion
+        if step.criterion(gate) >= prev.criterion(gate):
             stop = (
-                f"adding mass point {K} does not improve the {criterion.upper()} "
-                f"({step.criterion(criterion):.1f} vs {prev.criterion(criterion):.1f})"
+                f"adding mass point {K} does not improve the {gate.upper()} "
+                f"({step.criterion(gate):.1f} vs {prev.criterion(gate):.1f})"
             )
             break
         chosen = len(steps) - 1
