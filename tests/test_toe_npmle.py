@@ -18,7 +18,7 @@ from rendement.hazard.cells import CellDesign
 from rendement.hazard.estimate import fit_cells
 from rendement.hazard.toe.inference import Covariance, covariance, information_problems
 from rendement.hazard.toe.likelihood import Evaluation, MixtureLikelihood, MixtureParams
-from rendement.hazard.toe.npmle import mass_point_problems, search_mass_points
+from rendement.hazard.toe.npmle import at_bound, mass_point_problems, search_mass_points
 from rendement.hazard.toe.synthetic import SyntheticTruth, simulate_timing_data
 
 TRUTH = SyntheticTruth()
@@ -121,8 +121,14 @@ def test_diagnostics_name_the_problems() -> None:
     assert any(
         "coincide" in m for m in mass_point_problems(_params([0, 0.01], [0, 3], [0.5, 0.5]), False)
     )
-    stayer = mass_point_problems(_params([0, -12.0], [0, 0.0], [0.7, 0.3]), True)
-    assert any("never leaves" in m for m in stayer)
+    # a type that never leaves is the mover-stayer model, not a problem; it is named
+    stayer = _params([0, -12.0], [0, 0.0], [0.7, 0.3])
+    assert mass_point_problems(stayer, True) == []
+    assert any("never leaves" in m for m in at_bound(stayer, True))
+    # a point of a few spells carries no mass; of many, it does
+    rare = _params([0, 2.0], [0, 0.0], [1 - 1e-4, 1e-4])
+    assert any("no mass" in m for m in mass_point_problems(rare, True, n_spells=10_000))
+    assert mass_point_problems(rare, True, n_spells=1_000_000) == []
 
 
 def test_singular_information_is_reported() -> None:

@@ -31,9 +31,11 @@ from rendement.hazard.toe.npmle import (
     Criterion,
     SearchPath,
     SearchStep,
+    at_bound,
     mass_point_problems,
     search_mass_points,
 )
+from rendement.hazard.toe.optimise import LOCATION_BOUND
 from rendement.hazard.toe.results import TimingOfEventsResults
 from rendement.hazard.warnings import ConvergenceWarning, HazardFitError, HazardWarning
 from rendement.model.spec import ModelSpec
@@ -131,7 +133,12 @@ def fit_timing_of_events(
         )
         best = path.best
         lik = MixtureLikelihood(data, best.n_points)
-        cov = covariance(best.maximum.evaluation, data.cluster, n_obs=data.outflow.n_months)
+        cov = covariance(
+            best.maximum.evaluation,
+            data.cluster,
+            n_obs=data.outflow.n_months,
+            fixed=_at_bound(lik, best.maximum.theta),
+        )
 
     names = lik.param_names()
     theta = pd.Series(best.maximum.theta, index=names, name="coef")
@@ -261,6 +268,18 @@ def _calendar_if_needed(
     )
 
 
+def _at_bound(lik: MixtureLikelihood, theta: np.ndarray) -> np.ndarray:
+    """Parameters held at a location bound (types that never leave or never enter)."""
+    names = lik.param_names()
+    return np.array(
+        [
+            n.startswith(("mixture:v_outflow", "mixture:v_entry"))
+            and abs(float(v)) >= LOCATION_BOUND - 1e-6
+            for n, v in zip(names, theta, strict=True)
+        ]
+    )
+
+
 def _data_problems(design: TimingDesign) -> list[str]:
     """Data that cannot separate selection from effect, in words (``NOT IDENTIFIED: ...``)."""
     out = []
@@ -291,6 +310,7 @@ def _diagnostics(
     out: list[str] = []
     for p in mass_point_problems(unpacked, lik.has_entry, lik.data.n_spells):
         out.append(f"NOT IDENTIFIED: {p}")
+    out += at_bound(unpacked, lik.has_entry)
     for p in information_problems(cov):
         out.append(f"NOT IDENTIFIED: {p}")
     if not best.maximum.converged:

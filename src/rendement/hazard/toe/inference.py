@@ -32,12 +32,41 @@ class Covariance:
     max_eigenvalue: float
 
 
-def covariance(evaluation: Evaluation, cluster: np.ndarray, *, n_obs: int) -> Covariance:
-    """Clustered and model-based covariance at a maximum (``evaluation`` with order 2)."""
+def covariance(
+    evaluation: Evaluation,
+    cluster: np.ndarray,
+    *,
+    n_obs: int,
+    fixed: np.ndarray | None = None,
+) -> Covariance:
+    """Clustered and model-based covariance at a maximum (``evaluation`` with order 2).
+
+    ``fixed`` marks parameters held at a bound (the location of a type that never
+    leaves): they carry no information and get variance 0; the rest is computed
+    without them.
+    """
     H = evaluation.hessian
     scores = evaluation.spell_scores
     if H is None or scores is None:
         raise ValueError("the covariance needs an evaluation with the Hessian and spell scores")
+    if fixed is not None and np.any(fixed):
+        free = ~np.asarray(fixed, dtype=bool)
+        sub = Evaluation(
+            evaluation.loglik,
+            evaluation.spell_loglik,
+            evaluation.posterior,
+            None,
+            H[np.ix_(free, free)],
+            scores[:, free],
+        )
+        part = covariance(sub, cluster, n_obs=n_obs)
+        P = len(free)
+        out = []
+        for m in (part.clustered, part.model):
+            full = np.zeros((P, P))
+            full[np.ix_(free, free)] = m
+            out.append(full)
+        return Covariance(out[0], out[1], part.n_clusters, part.min_eigenvalue, part.max_eigenvalue)
     info = -H
     vals = np.linalg.eigvalsh(info)
     P = info.shape[0]

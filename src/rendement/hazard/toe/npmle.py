@@ -131,18 +131,26 @@ def mass_point_problems(
             d_e = abs(params.v_entry[a] - params.v_entry[b]) if has_entry else 0.0
             if d_o < MERGE_DISTANCE and d_e < MERGE_DISTANCE:
                 out.append(f"mass points {a + 1} and {b + 1} coincide (they merge into one)")
-    for k in range(1, K):
+    return out
+
+
+def at_bound(params: MixtureParams, has_entry: bool) -> list[str]:
+    """Mass points at a location bound, in words: a type that never (or always) leaves or
+    enters. Not a problem - the mover-stayer model - but their location is not estimated
+    (it stays at the bound, with variance 0)."""
+    out = []
+    for k in range(1, params.n_points):
         if abs(params.v_outflow[k]) >= LOCATION_BOUND - 1e-6:
             side = "never leaves" if params.v_outflow[k] < 0 else "always leaves"
             out.append(
-                f"mass point {k + 1} lies at the bound of the outflow location: a type that {side} "
-                "benefit; its location is not identified"
+                f"mass point {k + 1} is a type that {side} benefit (location at the bound, "
+                "not estimated)"
             )
         if has_entry and abs(params.v_entry[k]) >= LOCATION_BOUND - 1e-6:
             side = "never enters" if params.v_entry[k] < 0 else "always enters"
             out.append(
-                f"mass point {k + 1} lies at the bound of the entry location: a type that {side} "
-                "an instrument; its location is not identified"
+                f"mass point {k + 1} is a type that {side} an instrument (location at the "
+                "bound, not estimated)"
             )
     return out
 
@@ -277,9 +285,7 @@ def _search(
         order = np.argsort([-m.loglik for m in screened])[:n_full]
         maxima = [maximise(lik, screened[i].theta) for i in order]
         best = max(maxima, key=lambda m: m.loglik)
-        problems = tuple(
-            mass_point_problems(lik.unpack(best.theta), lik.has_entry, data.n_spells)
-        )
+        problems = tuple(mass_point_problems(lik.unpack(best.theta), lik.has_entry, data.n_spells))
         step = SearchStep(
             K, best, lik.n_params, data.n_spells, len(cands), time.perf_counter() - t0, problems
         )
