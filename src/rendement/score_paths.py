@@ -27,6 +27,12 @@ from rendement.counterfactual import (
 )
 from rendement.intervals import quantile_bounds
 from rendement.model import HazardModel
+from rendement.pension.cap import (
+    capped_columns,
+    capped_discounted_months,
+    capped_restricted_mean,
+    hold_at_pension,
+)
 from rendement.prepared import prepared
 from rendement.returns import discounted_months, expected_cost, net_return, success_probability
 
@@ -54,6 +60,7 @@ class ScoringTask:
     price: np.ndarray  # (C,)
     success_share: np.ndarray  # (C,)
     benefit: np.ndarray  # (n,)
+    pension_months: np.ndarray | None = None  # (n,) whole months before the AOW date
 
     @property
     def n(self) -> int:
@@ -72,6 +79,7 @@ class ScoringTask:
             running=self.running[idx],
             weights=None if self.weights is None else self.weights[idx],
             benefit=self.benefit[idx],
+            pension_months=None if self.pension_months is None else self.pension_months[idx],
         )
 
 
@@ -110,7 +118,8 @@ def evaluate_chunk(
 ) -> dict[str, np.ndarray]:
     """Without-path outcomes for all clients of a chunk; with-path outcomes for the non-running.
 
-    Paths are time-major ``(L, n)`` (see :mod:`rendement.counterfactual`).
+    Paths are time-major ``(L, n)`` (see :mod:`rendement.counterfactual`). Every path
+    stops at the client's pension date (:mod:`rendement.pension.cap`).
     """
     states = task.states.chunk(rows)
     coefs = coefs.chunk(rows)  # per-client coefficients follow their clients
@@ -123,7 +132,14 @@ def evaluate_chunk(
     q0_free = q0[:, free]
     cum0 = cumulate(q0)
     s0 = survival_from_rates(cum0, locations, weights)
-    remaining = restricted_mean(s0, h)
+    aow = None if task.pension_months is None else task.pension_months[rows]
+    capped = capped_columns(aow, s0.shape[0])
+    if capped.size:
+        assert aow is not None
+        s0 = hold_at_pension(s0, aow, capped)
+        remaining = capped_restricted_mean(s0, h, aow, capped, restricted_mean(s0, h))
+    else:
+        remaining = restricted_mean(s0, h)
     out: dict[str, np.ndarray] = {
         "p6": 1.0 - s0[5],
         "p12": 1.0 - s0[11],
@@ -133,7 +149,12 @@ def evaluate_chunk(
     cum0_free = cum0[:, free]
     w_free = None if weights is None else weights[free]
     rem0_free = remaining[free]
+    aow_free = None if aow is None else aow[free]
+    capped_free = capped_columns(aow_free, s0.shape[0])
     value0 = discounted_months(s0[:, free].T, h, factors) if factors is not None else None
+    if value0 is not None and capped_free.size and factors is not None:
+        assert aow_free is not None
+        value0 = capped_discounted_months(s0[:, free].T, h, factors, aow_free, capped_free, value0)
     coefs_free = coefs.chunk(free)
     after = after_shift(sub, coefs_free)
     n_free, n_scen = int(free.sum()), len(task.scenarios)
@@ -146,9 +167,19 @@ def evaluate_chunk(
         cum = cumulative_rates_with(cum0_free, q0_free, sub, coefs_free, sc, after, out=buffer)
         sw = survival_from_rates(cum, locations, w_free, overwrite=not keep_paths)
         rem_with[:, j] = restricted_mean(sw, h)
+        if capped_free.size:
+            assert aow_free is not None
+            sw = hold_at_pension(sw, aow_free, capped_free)
+            rem_with[:, j] = capped_restricted_mean(sw, h, aow_free, capped_free, rem_with[:, j])
         p_success[:, j] = success_probability(sw.T, sc.planned_end)
         if factors is not None and value0 is not None:
-            value[:, j] = value0 - discounted_months(sw.T, h, factors)
+            with_value = discounted_months(sw.T, h, factors)
+            if capped_free.size:
+                assert aow_free is not None
+                with_value = capped_discounted_months(
+                    sw.T, h, factors, aow_free, capped_free, with_value
+                )
+            value[:, j] = value0 - with_value
         else:
             value[:, j] = rem0_free - rem_with[:, j]
         if keep_paths:

@@ -37,6 +37,7 @@ from rendement.counterfactual import ClientStates
 from rendement.errors import AsOfDateError, ModelMismatchError
 from rendement.model import HazardModel
 from rendement.output import atomic_folder_files
+from rendement.pension import months_to_pension_of
 from rendement.prepared import prepared
 from rendement.returns import SUCCESS_MONTHS_AFTER_END, best_instrument, discount_factors
 from rendement.score_paths import ScoringTask, interval_bounds, point_scores
@@ -259,6 +260,7 @@ def _task(
         price=prep.price,
         success_share=prep.success_share,
         benefit=pd.to_numeric(frame["monthly_benefit"]).to_numpy(dtype=float),
+        pension_months=months_to_pension_of(frame),  # every path stops at the AOW date
     )
     return task, current
 
