@@ -124,7 +124,9 @@ def test_protected_attributes_never_enter(panel: SyntheticPanel, truth: HazardMo
         ModelSpec(extra_features=("gender", "Nationality"), instruments=truth.spec.instruments)
     assert "'gender'" in str(err.value) and "'Nationality'" in str(err.value)
     fitted = fit_hazard(
-        panel, ModelSpec(instruments=truth.spec.instruments), instruments_catalogue=truth.instruments
+        panel,
+        ModelSpec(instruments=truth.spec.instruments),
+        instruments_catalogue=truth.instruments,
     )
     assert not [t for t in fitted.params.index if "gender" in t.lower() or "nation" in t.lower()]
     assert "gender" not in fitted.summary().lower()

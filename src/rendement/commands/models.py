@@ -84,5 +84,7 @@ def _compare(reg: object, args: argparse.Namespace) -> int:
             cmp.effects.to_csv(stage / "effects.csv", index=False)
             if cmp.changes is not None:
                 cmp.changes.to_csv(stage / "client_changes.csv", index=False)
+            if cmp.specification is not None:
+                cmp.specification.to_csv(stage / "specification.csv", index=False)
         print(f"\nTables written to {args.out}")
     return 0
