@@ -38,7 +38,15 @@ figure { margin: 1em 0; }
 figure img { max-width: 100%; }
 figcaption { color: #444; font-size: 0.9em; }
 footer { margin-top: 3em; color: #666; font-size: 0.85em; }
+ul.verdict { list-style: none; padding: 0; }
+ul.verdict li { margin: 0.35em 0; }
+.light { display: inline-block; min-width: 5.5em; padding: 0.1em 0.5em; margin-right: 0.6em;
+         border-radius: 0.8em; color: #fff; font-weight: bold; text-align: center; }
+.light.green { background: #2e7d32; } .light.orange { background: #d9731a; }
+.light.red { background: #b3261e; } .light.grey { background: #8a8a8a; }
 """
+
+_LIGHT_WORDS = {"green": "groen", "orange": "oranje", "red": "rood", "grey": "grijs"}
 
 
 def _fmt(value: object) -> str:
@@ -75,10 +83,18 @@ def table_html(section_id: str, name: str, table: pd.DataFrame, caption: str = "
     )
 
 
-def section_html(section: Section) -> str:
+def section_html(section: Section, lang: str = "en") -> str:
     parts = [f'<section id="{html.escape(section.id)}">', f"<h2>{html.escape(section.title)}</h2>"]
     for w in section.warnings:
         parts.append(f'<div class="warning">{html.escape(w)}</div>')
+    if section.verdicts:
+        items = "".join(
+            f'<li><span class="light {html.escape(colour)}">'
+            f"{html.escape(_LIGHT_WORDS.get(colour, colour) if lang == 'nl' else colour)}</span>"
+            f"<strong>{html.escape(topic)}</strong>: {html.escape(text)}</li>"
+            for colour, topic, text in section.verdicts
+        )
+        parts.append(f'<ul class="verdict" id="{html.escape(section.id)}--lights">{items}</ul>')
     for p in section.paragraphs:
         parts.append(f"<p>{html.escape(p)}</p>")
     for name, table in section.tables.items():
@@ -105,18 +121,25 @@ def render_html(report: Report) -> str:
         if report.banner
         else ""
     )
-    body = "\n".join(section_html(s) for s in report.sections)
+    lang = str(report.key_figures.get("lang", "en"))
+    body = "\n".join(section_html(s, lang) for s in report.sections)
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
+        f'<html lang="{html.escape(lang)}"><head><meta charset="utf-8">'
         f"<title>{html.escape(report.title)}</title><style>{_CSS}</style></head><body>\n"
         f"<header><h1>{html.escape(report.title)}</h1>"
         f'<p class="meta">{html.escape(report.model_label)} · made {html.escape(report.created)}'
         f"</p>{banner}</header>\n"
         f"<nav><ol>{toc}</ol></nav>\n{body}\n"
-        "<footer>Made by rendement (rendementmeter). The outcome of the model is an advice, "
-        "never an instruction: the caseworker decides and records why an advice was not "
-        "followed.</footer>\n</body></html>\n"
+        + (
+            "<footer>Gemaakt door rendement (rendementmeter). De uitkomst van het model is een "
+            "advies, nooit een opdracht: de klantmanager beslist en legt vast waarom een advies "
+            "niet is gevolgd.</footer>\n</body></html>\n"
+            if lang == "nl"
+            else "<footer>Made by rendement (rendementmeter). The outcome of the model is an "
+            "advice, never an instruction: the caseworker decides and records why an advice was "
+            "not followed.</footer>\n</body></html>\n"
+        )
     )
 
 
