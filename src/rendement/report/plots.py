@@ -108,7 +108,8 @@ def calibration_plot(
             key = small.columns[0]
             names = ", ".join(
                 dict.fromkeys(
-                    f"{v} (n={n})" for v, n in zip(small[key], small["clients"], strict=True)
+                    f"{label} {v} (n={n})"
+                    for v, n in zip(small[key], small["clients"], strict=True)
                 )
             )
             ax.text(0.02, -0.22, f"te klein: {names}", transform=ax.transAxes, fontsize=7)
