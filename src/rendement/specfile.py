@@ -7,6 +7,8 @@ with its line (:class:`SpecFileError`); nothing is fitted until the file is
 right. The fitted model folder keeps the specification as ``spec.yaml``
 (:func:`spec_yaml`), and ``rendement models compare`` lists the differences
 (:func:`spec_differences`).
+
+(Over 400 lines: the commented default file and the field-by-field reader belong together.)
 """
 
 from __future__ import annotations
