@@ -147,6 +147,8 @@ def build_report(
     warn = _warnings_section(model, instruments, sample, sections, score_now.warnings)
     figures["warnings"] = len(warn.warnings)
     overview = _overview(model, banner, sample, figures)
+    if lang == "nl":
+        overview.tables["key-figures"] = _dutch_key_figures(overview.tables["key-figures"])
     first = verdict_section(
         verdict.verdicts, lang, [n for n in sample.notes if "every benefit" in n]
     )
@@ -292,6 +294,41 @@ def key_figures(
         "fairness_warnings": [w for c in checks for w in c.warnings],
     }
     return dict(_clean(figures))
+
+
+_DUTCH_MEASURES = (
+    ("P(leave within ", "P(uitstroom binnen "),
+    (" months): predicted / observed", " maanden): voorspeld / waargenomen"),
+    ("calibration by decile (", "kalibratie per deciel ("),
+    (" months): p-value", " maanden): p-waarde"),
+    ("Harrell's C (hold-out)", "Harrell's C (buiten de schattingsperiode)"),
+    ("time-dependent AUC at ", "tijdsafhankelijke AUC op "),
+    ("outflow groups classified right", "uitstroomgroepen goed ingedeeld"),
+    ("classified right on leaving within ", "goed ingedeeld op uitstroom binnen "),
+    ("largest disparity by ", "grootste verschil naar "),
+    (" (calibration / false group 3)", " (kalibratie / onterecht groep 3)"),
+    ("warnings (see the last section)", "waarschuwingen (zie de laatste sectie)"),
+    (" months", " maanden"),
+)
+
+
+def _dutch_key_figures(table: pd.DataFrame) -> pd.DataFrame:
+    """The overview's key figures with Dutch labels (``lang="nl"``)."""
+
+    def dutch(text: str) -> str:
+        for en, nl in _DUTCH_MEASURES:
+            text = text.replace(en, nl)
+        return text.replace("between ", "tussen ").replace(" and ", " en ")
+
+    return pd.DataFrame(
+        {
+            "maat": table["measure"].map(dutch),
+            "waarde": table["value"]
+            .astype(str)
+            .map(dutch)
+            .str.replace("follow-up too short", "volgperiode te kort"),
+        }
+    )
 
 
 def _overview(
