@@ -27,6 +27,7 @@ from rendement.progress import Progress, progress_for
 from rendement.report import model_sections as ms
 from rendement.report import validation_sections as vs
 from rendement.report.discrimination import Discrimination, discrimination
+from rendement.report.dutch import DUTCH_TITLES, dutch_key_figures
 from rendement.report.evaluation import Calibration, GroupAccuracy, calibration, group_accuracy
 from rendement.report.fairness import FairnessCheck, fairness_check
 from rendement.report.holdout import HoldoutError, HoldoutSample, holdout_sample, score_at
@@ -40,20 +41,6 @@ from rendement.report.verdict import (
 )
 
 FAIRNESS_ATTRIBUTES = ("gender", "age_band")
-
-#: Section titles in Dutch (the report's default language; ``lang="en"`` keeps the English).
-DUTCH_TITLES = {
-    "overview": "Samenvatting",
-    "data-summary": "Gegevens",
-    "coefficients": "Coëfficiënten",
-    "instrument-effects": "Effecten van de instrumenten",
-    "heterogeneity": "Onwaarneembare heterogeniteit (timing-of-events-model)",
-    "calibration": "Kalibratie buiten de schattingsperiode",
-    "discrimination": "Onderscheidend vermogen",
-    "group-accuracy": "Juistheid van de uitstroomgroepen",
-    "fairness": "Eerlijkheid naar geslacht en leeftijd (bias-toets)",
-    "warnings": "Waarschuwingen",
-}
 
 
 def kind_banner(model: HazardModel) -> str | None:
@@ -148,7 +135,7 @@ def build_report(
     figures["warnings"] = len(warn.warnings)
     overview = _overview(model, banner, sample, figures)
     if lang == "nl":
-        overview.tables["key-figures"] = _dutch_key_figures(overview.tables["key-figures"])
+        overview.tables["key-figures"] = dutch_key_figures(overview.tables["key-figures"])
     first = verdict_section(
         verdict.verdicts, lang, [n for n in sample.notes if "every benefit" in n]
     )
@@ -294,41 +281,6 @@ def key_figures(
         "fairness_warnings": [w for c in checks for w in c.warnings],
     }
     return dict(_clean(figures))
-
-
-_DUTCH_MEASURES = (
-    ("P(leave within ", "P(uitstroom binnen "),
-    (" months): predicted / observed", " maanden): voorspeld / waargenomen"),
-    ("calibration by decile (", "kalibratie per deciel ("),
-    (" months): p-value", " maanden): p-waarde"),
-    ("Harrell's C (hold-out)", "Harrell's C (buiten de schattingsperiode)"),
-    ("time-dependent AUC at ", "tijdsafhankelijke AUC op "),
-    ("outflow groups classified right", "uitstroomgroepen goed ingedeeld"),
-    ("classified right on leaving within ", "goed ingedeeld op uitstroom binnen "),
-    ("largest disparity by ", "grootste verschil naar "),
-    (" (calibration / false group 3)", " (kalibratie / onterecht groep 3)"),
-    ("warnings (see the last section)", "waarschuwingen (zie de laatste sectie)"),
-    (" months", " maanden"),
-)
-
-
-def _dutch_key_figures(table: pd.DataFrame) -> pd.DataFrame:
-    """The overview's key figures with Dutch labels (``lang="nl"``)."""
-
-    def dutch(text: str) -> str:
-        for en, nl in _DUTCH_MEASURES:
-            text = text.replace(en, nl)
-        return text.replace("between ", "tussen ").replace(" and ", " en ")
-
-    return pd.DataFrame(
-        {
-            "maat": table["measure"].map(dutch),
-            "waarde": table["value"]
-            .astype(str)
-            .map(dutch)
-            .str.replace("follow-up too short", "volgperiode te kort"),
-        }
-    )
 
 
 def _overview(
