@@ -22,6 +22,8 @@ Leavers may return: a new spell of the same client, with a new type (spell-level
 heterogeneity) and characteristics at the new inflow. The state of every spell
 on benefit at the extraction date (month ``d + 1``) and the log-likelihood of
 its history for each type are kept for the ground truth (:mod:`.truth`).
+
+(Over 400 lines: one month-by-month run whose steps share the run's state.)
 """
 
 from __future__ import annotations
