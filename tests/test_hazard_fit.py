@@ -25,7 +25,7 @@ from rendement.hazard import (
     panel_design,
 )
 from rendement.model.hazard_model import HazardModel
-from rendement.model.spec import ModelSpec, ProtectedAttributeWarning, client_design
+from rendement.model.spec import ModelSpec, SpecificationError, client_design
 
 RULES = {
     "JOBHUNT": EntryRule(0.05, {"education[laag]": 0.5}),
@@ -120,14 +120,16 @@ def test_generic_fit_cannot_become_a_model(res, panel: SyntheticPanel) -> None:
 
 def test_protected_attributes_never_enter(panel: SyntheticPanel, truth: HazardModel) -> None:
     assert "gender" in panel.spells.columns
-    with pytest.warns(ProtectedAttributeWarning):
-        spec = ModelSpec(
-            extra_features=("gender", "Nationality"), instruments=truth.spec.instruments
-        )
-    fitted = fit_hazard(panel, spec, instruments_catalogue=truth.instruments)
+    with pytest.raises(SpecificationError, match="protected") as err:
+        ModelSpec(extra_features=("gender", "Nationality"), instruments=truth.spec.instruments)
+    assert "'gender'" in str(err.value) and "'Nationality'" in str(err.value)
+    fitted = fit_hazard(
+        panel,
+        ModelSpec(instruments=truth.spec.instruments),
+        instruments_catalogue=truth.instruments,
+    )
     assert not [t for t in fitted.params.index if "gender" in t.lower() or "nation" in t.lower()]
     assert "gender" not in str(fitted.summary()).lower()
-    assert fitted.spec.extra_features == ()
 
 
 def test_collapsed_panel_equals_generic_row_fit(res, panel: SyntheticPanel) -> None:

@@ -12,6 +12,8 @@ from rendement.report import build_report
 
 
 @pytest.mark.slow
+# a small town: an instrument may have few outflows (its warning is about the data, not the report)
+@pytest.mark.filterwarnings("ignore::rendement.hazard.warnings.FewObservationsWarning")
 def test_timing_of_events_report_shows_mass_points_and_default_effects() -> None:
     config = {"clients": 2500, "seed": 7, "heterogeneity": True, "selection": "unobserved"}
     data = read_data_folder(get_simulation(**config).data_dir)

@@ -19,6 +19,7 @@ from rendement.contract import read_data_folder
 from rendement.contract.schema import TABLES
 from rendement.model.folder import load_model
 from rendement.panel import build_panel, caseload_state
+from rendement.pension import months_to_pension, pension_dates
 from rendement.scoring.survival import (
     outflow_probability,
     restricted_mean_residual,
@@ -131,8 +132,12 @@ def test_dates_make_the_month_arithmetic_exact(sim: Simulation) -> None:
     sp = sim.spells
     assert (sp["start_date"].dt.day <= 28).all()
     ended = sp[sp["end_date"].notna()]
-    assert (ended["end_date"].dt.day == ended["start_date"].dt.day).all()
+    outflow = ended[ended["end_reason"] != "aow"]
+    assert (outflow["end_date"].dt.day == outflow["start_date"].dt.day).all()
     assert (months_between_arrays(ended["start_date"], ended["end_date"]) >= 1).all()
+    # a pension exit ends on the client's pension date (AOW)
+    pension = ended[ended["end_reason"] == "aow"].merge(sim.clients, on="client_id")
+    assert (pd.DatetimeIndex(pension["end_date"]) == pension_dates(pension["birth_date"])).all()
     tr = sim.trajectories.merge(
         sp[["client_id", "start_date"]], on="client_id", suffixes=("", "_s")
     )
@@ -400,9 +405,29 @@ def test_one_type_truth_from_the_data(tmp_path: Path) -> None:
         eta += mine * (t >= left) * (1 - flags_after[:, [j]]) * after[:, [j]]
     surv = survival_from_eta(eta)
     truth = s.truth_caseload
-    np.testing.assert_allclose(truth["expected_remaining_months"], restricted_mean_residual(surv))
-    np.testing.assert_allclose(truth["p_outflow_6m"], outflow_probability(surv, 6))
-    np.testing.assert_allclose(truth["p_outflow_18m"], outflow_probability(surv, 18))
+    # every path stops at the pension date: a whole months left (AOW), by hand
+    a = months_to_pension(cs["birth_date"], cs["inflow_date"], d)
+    assert (truth["months_to_pension"].to_numpy() == a).all() and (a < horizon).any()
+
+    def remaining(sv: np.ndarray, a: np.ndarray) -> np.ndarray:
+        h = np.minimum(horizon, a)
+        paid = np.arange(horizon)[None, :] < (h[:, None] - 1)
+        return np.where(h > 0, 1.0 + (sv[:, :horizon] * paid).sum(axis=1), 0.0)
+
+    def within(sv: np.ndarray, a: np.ndarray, m: int) -> np.ndarray:
+        last = np.minimum(m, a) - 1
+        return np.where(last >= 0, 1.0 - sv[np.arange(len(sv)), np.maximum(last, 0)], 0.0)
+
+    np.testing.assert_allclose(truth["expected_remaining_months"], remaining(surv, a))
+    np.testing.assert_allclose(truth["p_outflow_6m"], within(surv, a, 6))
+    np.testing.assert_allclose(truth["p_outflow_18m"], within(surv, a, 18))
+    uncapped = a >= horizon
+    np.testing.assert_allclose(
+        truth["expected_remaining_months"][uncapped], restricted_mean_residual(surv)[uncapped]
+    )
+    np.testing.assert_allclose(
+        truth["p_outflow_6m"][uncapped], outflow_probability(surv, 6)[uncapped]
+    )
 
     # With an instrument: waiting, lock-in, after; for the clients without a running one.
     row = s.instruments.set_index("instrument").loc["werkstage"]
@@ -418,12 +443,12 @@ def test_one_type_truth_from_the_data(tmp_path: Path) -> None:
     surv_w = survival_from_eta(eta_w)
     ret = s.truth_returns[s.truth_returns["instrument"] == "werkstage"]
     assert ret["client_id"].tolist() == cs.loc[free, "client_id"].tolist()
-    with_months = restricted_mean_residual(surv_w)
+    with_months = remaining(surv_w, a[free])
     np.testing.assert_allclose(ret["expected_remaining_months_with"], with_months)
-    p_success = outflow_probability(surv_w, w + dur + 3)
+    p_success = within(surv_w, a[free], w + dur + 3)
     np.testing.assert_allclose(ret["p_success"], p_success)
     cost = row["price"] * (1 - share) + row["price"] * share * p_success
     np.testing.assert_allclose(ret["expected_cost_eur"], cost)
-    saved = restricted_mean_residual(surv[free]) - with_months
+    saved = remaining(surv[free], a[free]) - with_months
     net = saved * cs.loc[free, "monthly_benefit"].to_numpy() - cost
     np.testing.assert_allclose(ret["net_return_eur"], net)

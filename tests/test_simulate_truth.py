@@ -23,6 +23,7 @@ import pandas as pd
 from lifelines import KaplanMeierFitter
 from test_simulate import _panel_loglik
 
+from rendement.pension import pension_dates
 from rendement.scoring.survival import (
     mixture_survival,
     outflow_probability,
@@ -47,23 +48,32 @@ def test_forward_simulation_matches_the_truth() -> None:
     sim = simulate(SimulationConfig(clients=4000, seed=21))
     state, truth = sim.caseload_state, sim.truth_caseload
     horizon = sim.truth_model.spec.horizon
-    runs = simulate_remaining(sim.process, state, runs=40, horizon=horizon, seed=1)
-    remaining = np.minimum(runs, horizon).mean(axis=0)
+    # clients reach the pension age (AOW) while on benefit: no outflow from then on
+    a = truth["months_to_pension"].to_numpy()
+    assert (a < horizon).sum() > 10
+    runs = simulate_remaining(
+        sim.process, state, runs=40, horizon=horizon, seed=1, pension_months=a
+    )
+    remaining = np.minimum(np.minimum(runs, horizon), a).mean(axis=0)
     within6, within18 = (runs <= 6).mean(axis=0), (runs <= 18).mean(axis=0)
 
     assert abs(z_score(remaining, truth["expected_remaining_months"])) < Z_MAX
     assert abs(z_score(within6, truth["p_outflow_6m"])) < Z_MAX
     assert abs(z_score(within18, truth["p_outflow_18m"])) < Z_MAX
 
-    # Given the true type, each client's own one-type path is right too.
+    # Given the true type, each client's own one-type path is right too (among those whose
+    # pension date lies beyond the horizon).
     eta = path_eta(sim.process, state, *without_path(state), horizon)
     own = survival_from_eta(eta + sim.process.locations[state.type][:, None])
-    assert abs(z_score(remaining, restricted_mean_residual(own, horizon))) < Z_MAX
-    assert abs(z_score(within6, outflow_probability(own, 6))) < Z_MAX
+    far = a >= horizon
+    own_remaining = restricted_mean_residual(own, horizon)[far]
+    assert abs(z_score(remaining[far], own_remaining)) < Z_MAX
+    assert abs(z_score(within6[far], outflow_probability(own, 6)[far])) < Z_MAX
 
     # Power: ignoring the history (prior type shares) is clearly rejected.
     prior = mixture_survival(eta, sim.process.locations, sim.process.probabilities)
-    assert abs(z_score(remaining, restricted_mean_residual(prior, horizon))) > 3 * Z_MAX
+    prior_remaining = restricted_mean_residual(prior, horizon)[far]
+    assert abs(z_score(remaining[far], prior_remaining)) > 3 * Z_MAX
 
 
 def test_posterior_is_calibrated_with_selection_on_unobservables(tmp_path: Path) -> None:
@@ -97,16 +107,23 @@ def test_posterior_is_calibrated_with_selection_on_unobservables(tmp_path: Path)
 
 
 def test_kaplan_meier_matches_the_model_survival_curve() -> None:
-    """Spells that started 8-12 years before the extraction date: no censoring in 96 months."""
+    """Spells that started 8-12 years before the extraction date, of clients whose pension
+    date (AOW) lies more than 96 months after the start: no censoring in 96 months."""
     sim = simulate(SimulationConfig(clients=20000, seed=41, instruments=False))
     assert sim.trajectories.empty
     as_of = sim.as_of
-    sp = sim.spells
+    sp = sim.spells.merge(sim.clients[["client_id", "birth_date"]], on="client_id")
+    far = pension_dates(sp["birth_date"]) > pd.DatetimeIndex(sp["start_date"]) + pd.DateOffset(
+        months=97
+    )
     cohort = sp[
         (sp["start_date"] > as_of - pd.DateOffset(years=12))
         & (sp["start_date"] <= as_of - pd.DateOffset(years=8))
-    ]
-    ended = cohort["end_date"].notna().to_numpy()
+        & far
+    ].drop(columns="birth_date")
+    pension = (cohort["end_reason"] == "aow").to_numpy()
+    assert (months_between_arrays(cohort["start_date"], cohort["end_date"])[pension] > 96).all()
+    ended = (cohort["end_date"].notna() & (cohort["end_reason"] != "aow")).to_numpy()
     duration = months_between_arrays(cohort["start_date"], cohort["end_date"].fillna(as_of))
     km = KaplanMeierFitter().fit(duration, event_observed=ended)
 

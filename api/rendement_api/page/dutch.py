@@ -59,8 +59,7 @@ _PYDANTIC = {
 
 #: Field-specific words for a bound, where "Mag hoogstens 20000 zijn" says too little.
 _FIELD_BOUNDS = {
-    "monthly_benefit": "Vul de netto uitkering per maand in euro in: van € 1 tot en met "
-    "€ 20.000.",
+    "monthly_benefit": "Vul de netto uitkering per maand in euro in: van € 1 tot en met € 20.000.",
     "months_on_benefit": "Vul een heel aantal maanden in, van 0 tot en met 600.",
     "work_experience_years": "Vul het aantal jaren werkervaring in, van 0 tot en met 60.",
 }

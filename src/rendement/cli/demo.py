@@ -80,6 +80,7 @@ def run_demo(
     _done(t, score_dir)
 
     _lists_and_plan(out, data, model, score)
+    _report(out, data, model)
 
     t = _step("Writing the monthly steering report (maandrapportage, per district)")
     from rendement.dashboard.demo_step import demo_report
@@ -126,6 +127,19 @@ def _lists_and_plan(out: Path, data: object, model: object, score: object) -> No
 
     print("   " + describe_plan(plan).replace("\n", "\n   "))
     _done(t, plan_dir)
+
+
+def _report(out: Path, data: object, model: object) -> None:
+    """The analyst's model report (Dutch, with the verdict) in demo/report/."""
+    from rendement.report import build_report
+    from rendement.report.html import write_report
+
+    t = _step("Writing the model report (Oordeel, out-of-time validation, fairness)")
+    report = build_report(model, data)  # type: ignore[arg-type]
+    (out / "report").mkdir(parents=True, exist_ok=True)
+    target = write_report(report, out / "report" / "report.html")
+    print(f"   verdict (oordeel): {report.key_figures['verdict']['overall']}")
+    _done(t, target)
 
 
 def _serve(out: Path, model_dir: Path, port: int) -> int:

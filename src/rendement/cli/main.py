@@ -20,6 +20,7 @@ from rendement.errors import DataValidationError, RendementError
 COMMANDS = (
     "validate",
     "simulate",
+    "spec",
     "fit",
     "score",
     "lists",

@@ -24,6 +24,7 @@ class ModelComparison:
     coefficients: pd.DataFrame  # term, a, se_a, b, se_b, change, se_change, lower, upper, z
     effects: pd.DataFrame  # instrument, effect (lock-in/after), a, b, change, lower, upper
     changes: pd.DataFrame | None  # client-level changes on a caseload (None without data)
+    specification: pd.DataFrame | None = None  # field, a, b: specification fields that differ
 
     def shifted(self, alpha: float = 0.05) -> pd.DataFrame:
         """Terms whose change is significant at level ``alpha`` (two-sided, models treated as independent)."""
@@ -32,6 +33,12 @@ class ModelComparison:
 
     def summary(self) -> str:
         lines = [f"Model comparison: {self.version_a} -> {self.version_b}", ""]
+        if self.specification is not None and len(self.specification):
+            lines.append("Specification differences (spec.yaml):")
+            lines.append(self.specification.to_string(index=False))
+            lines.append("")
+        elif self.specification is not None:
+            lines += ["Same specification (spec.yaml).", ""]
         lines.append("Coefficients (log hazard ratio; change with 95% interval):")
         lines.append(self.coefficients.to_string(index=False, float_format=lambda x: f"{x:8.3f}"))
         lines += ["", "Instrument effects:"]
@@ -87,7 +94,17 @@ def compare_models(
     changes = None
     if caseload is not None and len(caseload):
         changes = _client_changes(a, b, caseload)
-    return ModelComparison(a.metadata.version or "a", b.metadata.version or "b", coef, eff, changes)
+    from rendement.specfile import spec_differences
+
+    spec_diff = pd.DataFrame(spec_differences(a.spec, b.spec), columns=["field", "a", "b"])
+    return ModelComparison(
+        a.metadata.version or "a",
+        b.metadata.version or "b",
+        coef,
+        eff,
+        changes,
+        spec_diff,
+    )
 
 
 def _client_changes(a: HazardModel, b: HazardModel, caseload: pd.DataFrame) -> pd.DataFrame:

@@ -2,7 +2,15 @@
 
 The hazard contains the states of *every* instrument in the catalogue (so that,
 say, home visits in the history do not bias the re-integration effects); the
-meter decides which instruments are scored.
+meter decides which instruments are scored. A catalogue without instruments of
+the meter gives a model of autonomous outflow: no instrument of the meter is
+scored and every ``best_instrument`` is ``geen``.
+
+The specification's ``censor_reasons``/``outcome`` decide which ends are
+outflow in the person-month panel (:mod:`rendement.panel.events`); the
+specification is kept in the model folder as ``spec.yaml``; a baseline that
+hides a spike gives a warning with the log-likelihood gain of better pieces
+(:mod:`rendement.baseline_check`), kept in ``metadata["warnings"]``.
 """
 
 from __future__ import annotations
@@ -62,15 +70,21 @@ def fit_model(
 
     if meter not in METERS:
         raise FitError(f"unknown meter {meter!r}; choose one of {', '.join(METERS)}")
+    from rendement.baseline_check import check_baseline_pieces
+
     catalogue = data.instruments
+    warnings: list[str] = []
     if (catalogue["meter"] == meter).sum() == 0:
-        raise FitError(f"the instrument catalogue has no instruments of meter {meter!r}")
-    cutoff = pd.Timestamp(until) if until is not None else data.extraction_date
-    panel = build_panel(data, until=cutoff)
-    codes = list(panel.instruments)
+        warnings.append(
+            f"the instrument catalogue has no instruments of meter {meter!r}: this is a model "
+            "of autonomous outflow (every best_instrument is 'geen')"
+        )
     base = spec or ModelSpec(meter=meter)
     if base.meter != meter:
         base = replace(base, meter=meter)
+    cutoff = pd.Timestamp(until) if until is not None else data.extraction_date
+    panel = build_panel(data, until=cutoff, events=base.events)
+    codes = list(panel.instruments)
     years = (
         sorted(pd.DatetimeIndex(panel.months["calendar_month"]).year.unique())
         if base.calendar
@@ -91,6 +105,9 @@ def fit_model(
         )
     else:
         results = fit_hazard(panel, resolved, instruments_catalogue=catalogue)
+    advice = check_baseline_pieces(resolved, panel.months)
+    if advice.warning:
+        warnings.append(advice.warning)
     spells = panel.spells
     metadata = {
         "version": version or cutoff.strftime("%Y-%m"),
@@ -107,7 +124,10 @@ def fit_model(
             "clients": int(spells["client_id"].nunique()),
             "events": int(panel.months["outflow"].sum()),
             "loglik": float(results.loglik),
+            "censored_at_end": int(spells["censored_at_end"].sum()),
         },
+        "outflow_reasons": list(base.events.outflow_reasons()),
+        "warnings": warnings,
     }
     model = results.to_model(kind="estimated", metadata=metadata)
     return FittedModel(model, results)

@@ -121,6 +121,11 @@ def save_model(
             ).to_csv(stage / "entry_parameters.csv", index=False, float_format="%.17g")
             files["entry_parameters.csv"] = ""
         extra = dict(extra_files or {})
+        if "spec.yaml" not in extra:  # the specification as the analyst writes it (spec init)
+            from rendement.specfile import spec_yaml
+
+            het = "npmle" if model.heterogeneity is not None else "none"
+            extra["spec.yaml"] = spec_yaml(model.spec, het)
         if "model_card.md" not in extra:  # every model folder carries its model card
             from rendement.model.card import render_model_card
 

@@ -21,14 +21,17 @@ Term names are stable strings, used as the index of every parameter table:
   where ``MODIFIER`` is a client term such as ``education[laag]``);
 * ``calendar:YEAR`` - optional calendar-year effects (reference: the first year).
 
-Protected attributes (gender, origin, nationality, ...) are never features:
-a specification that names them has them removed, with a
-:class:`ProtectedAttributeWarning`.
+Protected attributes (gender, origin, nationality, religion, ... recognised by
+meaning, see :mod:`rendement.protected`, and columns declared ``protected``)
+are never features: a specification that names them is refused with a
+:class:`SpecificationError`.
+
+``censor_reasons`` and ``outcome`` say which end reasons are outflow
+(:mod:`rendement.panel.events`).
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
@@ -36,12 +39,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from rendement.contract.schema import PROTECTED_ATTRIBUTES
+from rendement.panel.events import DEFAULT_CENSOR_REASONS, EventDefinition
+from rendement.protected import protected_reason
 from rendement.timeutil import months_between_arrays
 
 
 class ProtectedAttributeWarning(UserWarning):
-    """A specification named a protected attribute as a feature; it was removed."""
+    """Kept for compatibility: protected attributes are now refused (SpecificationError)."""
 
 
 class SpecificationError(ValueError):
@@ -101,12 +105,13 @@ class ModelSpec:
     horizon: int = 60
     group_cutoffs: tuple[float, float] = (0.5, 0.5)
     entry_process: str = "separate"
+    censor_reasons: tuple[str, ...] = DEFAULT_CENSOR_REASONS
+    outcome: str | None = None
+    protected: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        cleaned = _without_protected(self.features)
-        extra = _without_protected(self.extra_features)
-        object.__setattr__(self, "features", cleaned)
-        object.__setattr__(self, "extra_features", extra)
+        _refuse_protected((*self.features, *self.extra_features), self.protected)
+        _ = self.events  # validates censor_reasons and outcome
         unknown = [f for f in self.features if f not in FEATURE_LEVELS]
         if unknown:
             raise SpecificationError(
@@ -132,6 +137,11 @@ class ModelSpec:
                 f"effect modifier(s) {bad} are not client terms of this specification; "
                 f"choose from {sorted(known_terms)}"
             )
+
+    @property
+    def events(self) -> EventDefinition:
+        """Which end reasons are outflow (:mod:`rendement.panel.events`)."""
+        return EventDefinition.of(self.censor_reasons, self.outcome)
 
     # ---- terms -------------------------------------------------------------
     def baseline_terms(self) -> list[str]:
@@ -255,19 +265,16 @@ class ModelSpec:
         return replace(self, **kw)
 
 
-def _without_protected(features: Iterable[str]) -> tuple[str, ...]:
-    kept = []
-    for f in features:
-        if f.lower() in PROTECTED_ATTRIBUTES:
-            warnings.warn(
-                f"'{f}' is a protected attribute and is never used as a model feature; "
-                "it was removed from the specification (it is used only in fairness reports).",
-                ProtectedAttributeWarning,
-                stacklevel=3,
-            )
-        else:
-            kept.append(f)
-    return tuple(kept)
+def _refuse_protected(features: Iterable[str], declared: Iterable[str]) -> None:
+    found = [(f, protected_reason(f, declared)) for f in features]
+    bad = [f"'{f}' ({why})" for f, why in found if why]
+    if bad:
+        raise SpecificationError(
+            "protected attributes are never model features: "
+            + ", ".join(bad)
+            + ". Remove them from features/extra_features; they remain available for the "
+            "fairness section of the report."
+        )
 
 
 # ---- encoding of clients -------------------------------------------------------

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -28,11 +28,13 @@ from rendement.panel.clients import with_client_columns
 from rendement.panel.cutoff import (
     SpellsAtCutoff,
     code_index,
+    months_from,
     resolve_codes,
     resolve_until,
     spells_at_cutoff,
 )
 from rendement.panel.episodes import episode_table
+from rendement.panel.events import EventDefinition, spell_events
 
 
 @dataclass(frozen=True, eq=False)
@@ -45,14 +47,19 @@ class PersonMonthPanel:
     ``current_instrument`` and ``months_in_instrument``.
 
     ``spells``: one row per spell started on or before ``until`` (index ``spell_idx``),
-    with its inflow date, censoring, duration, benefit and the client's
-    characteristics from the clients table (so covariates are taken at inflow).
+    with its inflow date, ``censored`` (still on benefit at ``until``), ``event``
+    (ended in outflow as ``events`` defines it), ``censored_at_end`` (ended with
+    a reason that censors, such as ``aow``), duration (months in the panel),
+    benefit and the client's characteristics from the clients table (so
+    covariates are taken at inflow). ``months["outflow"]`` is 1 only in the last
+    month of a spell with ``event``: the one event indicator every estimator reads.
     """
 
     months: pd.DataFrame
     spells: pd.DataFrame
     instruments: tuple[str, ...]
     until: pd.Timestamp
+    events: EventDefinition = EventDefinition()
 
     @property
     def n_person_months(self) -> int:
@@ -74,6 +81,7 @@ def build_panel(
     *,
     until: dt.date | None = None,
     instruments: Sequence[str] | None = None,
+    events: EventDefinition | None = None,
 ) -> PersonMonthPanel:
     """Build the person-month panel of ``data`` as known at ``until``.
 
@@ -82,19 +90,37 @@ def build_panel(
     date and end reason are blanked in ``spells``). Trajectories starting after
     ``until`` are ignored, those ending after it are running. ``instruments``
     (default: the catalogue, in its order) gives the codes with state columns;
-    trajectories of other instruments are ignored.
+    trajectories of other instruments are ignored. ``events`` (default: ``aow``
+    and ``overleden`` censor, every other end is outflow) says which ends are
+    outflow (:mod:`rendement.panel.events`).
     """
     cutoff = resolve_until(data, until)
     codes = resolve_codes(data, instruments)
+    definition = events if events is not None else EventDefinition()
     view = spells_at_cutoff(data.spells, cutoff)
+    ended = view.included & ~view.censored
+    reason = data.spells["end_reason"].to_numpy(dtype=object).copy()
+    reason[~ended] = None
+    outcome = spell_events(
+        definition, reason, ended, view.duration, months_from(view.start, view.end)
+    )
+    view = replace(view, duration=outcome.duration)
     rows = np.flatnonzero(view.included)
     lengths = view.duration[rows]
-    spells = _spell_table(data, rows, view)
-    months = _month_records(data, view, rows, lengths, codes)
-    return PersonMonthPanel(months=months, spells=spells, instruments=codes, until=cutoff)
+    spells = _spell_table(data, rows, view, outcome.event, outcome.censored_at_end)
+    months = _month_records(data, view, rows, lengths, codes, outcome.event)
+    return PersonMonthPanel(
+        months=months, spells=spells, instruments=codes, until=cutoff, events=definition
+    )
 
 
-def _spell_table(data: DataFolder, rows: np.ndarray, view: SpellsAtCutoff) -> pd.DataFrame:
+def _spell_table(
+    data: DataFolder,
+    rows: np.ndarray,
+    view: SpellsAtCutoff,
+    event: np.ndarray,
+    censored_at_end: np.ndarray,
+) -> pd.DataFrame:
     src = data.spells.iloc[rows]
     censored = view.censored[rows]
     reason = src["end_reason"].to_numpy(dtype=object).copy()
@@ -109,6 +135,8 @@ def _spell_table(data: DataFolder, rows: np.ndarray, view: SpellsAtCutoff) -> pd
             "duration": view.duration[rows],
             "monthly_benefit": src["monthly_benefit"].to_numpy(dtype=np.float64),
             "end_reason": reason,
+            "event": event[rows],
+            "censored_at_end": censored_at_end[rows],
         },
         index=pd.RangeIndex(len(rows), name="spell_idx"),
     )
@@ -121,6 +149,7 @@ def _month_records(
     rows: np.ndarray,
     lengths: np.ndarray,
     codes: tuple[str, ...],
+    event: np.ndarray,
 ) -> pd.DataFrame:
     n_spells = len(rows)
     offsets = np.zeros(n_spells + 1, dtype=np.int64)
@@ -131,7 +160,7 @@ def _month_records(
     first_calendar = view.start[rows].astype("datetime64[M]")
     calendar = (np.repeat(first_calendar, lengths) + (month - 1)).astype("datetime64[ns]")
     outflow = np.zeros(total, dtype=np.int8)
-    ended = ~view.censored[rows] & (lengths > 0)
+    ended = event[rows] & (lengths > 0)
     outflow[offsets[1:][ended] - 1] = 1
 
     columns: dict[str, np.ndarray | pd.Categorical] = {

@@ -27,11 +27,18 @@ from rendement.progress import Progress, progress_for
 from rendement.report import model_sections as ms
 from rendement.report import validation_sections as vs
 from rendement.report.discrimination import Discrimination, discrimination
+from rendement.report.dutch import DUTCH_TITLES, dutch_key_figures
 from rendement.report.evaluation import Calibration, GroupAccuracy, calibration, group_accuracy
 from rendement.report.fairness import FairnessCheck, fairness_check
-from rendement.report.holdout import HoldoutSample, holdout_sample, score_at
+from rendement.report.holdout import HoldoutError, HoldoutSample, holdout_sample, score_at
 from rendement.report.km import cell
 from rendement.report.sections import Report, Section
+from rendement.report.verdict import (
+    answer_questions,
+    fairness_horizon,
+    verdict_figures,
+    verdict_section,
+)
 
 FAIRNESS_ATTRIBUTES = ("gender", "age_band")
 
@@ -62,24 +69,42 @@ def build_report(
     holdout_months: int = 12,
     fairness_threshold: float = 1.25,
     progress: Progress | bool | None = None,
+    lang: str = "nl",
+    challenger: bool = True,
 ) -> Report:
-    """The model report of ``model`` on ``data`` (see the module docstring)."""
+    """The model report of ``model`` on ``data`` (see the module docstring).
+
+    ``lang``: ``nl`` (default) or ``en``; ``challenger=False`` leaves out the gradient-boosting
+    challenger (its line in the verdict is then grey).
+    """
+    if lang not in ("nl", "en"):
+        raise ValueError(f"lang must be nl or en, got {lang!r}")
+    if not 1 <= int(holdout_months) <= 24:
+        raise HoldoutError(f"the hold-out must be 1 to 24 months, got {holdout_months}")
     prog = progress_for(progress)
     from rendement.panel import build_panel
 
     until = _training_until(model, data)
     with prog.stage("person-month panel of the training window"):
-        panel = build_panel(data, until=until, instruments=list(model.spec.instruments))
+        panel = build_panel(
+            data, until=until, instruments=list(model.spec.instruments), events=model.spec.events
+        )
         instruments = ms.instrument_table(model, data, panel)
-    extraction = pd.Timestamp(data.extraction_date).normalize()
-    with prog.stage(f"scoring the caseload at {extraction.date()} (effects in months)"):
-        _, score_now = score_at(model, data, extraction)
     sample = holdout_sample(model, data, holdout_months=holdout_months, progress=prog)
+    extraction = pd.Timestamp(data.extraction_date).normalize()
+    effects_date = extraction if data.spells["end_date"].isna().any() else sample.cutoff
+    with prog.stage(f"scoring the caseload at {effects_date.date()} (effects in months)"):
+        _, score_now = score_at(model, data, effects_date)
     with prog.stage("calibration, discrimination, group accuracy and fairness"):
         cal = calibration(sample.clients, sample.window_months)
-        disc = discrimination(sample.clients, sample.window_months)
+        disc = discrimination(
+            sample.clients, sample.window_months, horizons=(min(6, sample.window_months), 18)
+        )
         acc = group_accuracy(sample.clients, sample.window_months)
         checks = _fairness(sample, fairness_threshold)
+    verdict = answer_questions(
+        model, data, sample, cal, disc, acc, instruments, fairness_threshold, lang, challenger, prog
+    )
 
     sections: list[Section] = []
     builders = [
@@ -99,19 +124,43 @@ def build_report(
 
     banner = kind_banner(model)
     figures = key_figures(model, sample, cal, disc, acc, checks)
+    figures["lang"] = lang
+    figures["verdict"] = verdict_figures(verdict.verdicts)
+    figures["challenger"] = _clean(
+        None
+        if verdict.challenger is None
+        else {"c_index": verdict.challenger.c_index, "auc": verdict.challenger.auc}
+    )
     warn = _warnings_section(model, instruments, sample, sections, score_now.warnings)
     figures["warnings"] = len(warn.warnings)
     overview = _overview(model, banner, sample, figures)
+    if lang == "nl":
+        overview.tables["key-figures"] = dutch_key_figures(overview.tables["key-figures"])
+    first = verdict_section(
+        verdict.verdicts, lang, [n for n in sample.notes if "every benefit" in n]
+    )
     version = str(model.metadata.get("version", "?"))
+    all_sections = [first, overview, *sections, warn]
+    if lang == "nl":
+        for sec in all_sections:
+            sec.title = DUTCH_TITLES.get(sec.id, sec.title)
     return Report(
-        title=f"Model report: {model.spec.meter} {version}",
+        title=(
+            f"Modelrapport: {model.spec.meter} {version}"
+            if lang == "nl"
+            else f"Model report: {model.spec.meter} {version}"
+        ),
         model_label=f"meter {model.spec.meter}, version {version}, {model.kind} model",
         model_kind=model.kind,
         created=dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
-        sections=[overview, *sections, warn],
+        sections=all_sections,
         key_figures=figures,
         banner=banner,
     )
+
+
+def _fairness_horizon(window: int) -> int:
+    return fairness_horizon(window)
 
 
 def _training_until(model: HazardModel, data: DataFolder) -> pd.Timestamp:
@@ -124,7 +173,7 @@ def _training_until(model: HazardModel, data: DataFolder) -> pd.Timestamp:
 
 def _fairness(sample: HoldoutSample, threshold: float) -> list[FairnessCheck]:
     w = sample.window_months
-    horizon = 12 if w >= 12 else 6
+    horizon = _fairness_horizon(w)
     return [
         fairness_check(
             sample.clients,
@@ -315,6 +364,7 @@ def _warnings_section(
         items.append(f"term {d.get('term')} left out of the model: {d.get('reason')}")
     items += [n for n in sample.notes if n.startswith("re-fit:")]
     items += [f"scoring: {w}" for w in score_warnings]
+    items += [f"fit: {w}" for w in model.metadata.get("warnings") or []]
     for s in sections:
         items += s.warnings
     section.warnings.extend(dict.fromkeys(items))

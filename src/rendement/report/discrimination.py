@@ -58,11 +58,14 @@ def harrell_c(time: np.ndarray, left: np.ndarray, expected_remaining: np.ndarray
     keep = t > 0
     if keep.sum() < 2 or not np.asarray(left, dtype=bool)[keep].any():
         return float("nan")
-    return float(
-        concordance_index(
-            t[keep], np.asarray(expected_remaining, dtype=float)[keep], np.asarray(left)[keep]
+    try:
+        return float(
+            concordance_index(
+                t[keep], np.asarray(expected_remaining, dtype=float)[keep], np.asarray(left)[keep]
+            )
         )
-    )
+    except ZeroDivisionError:  # no comparable pairs (e.g. everyone left in the same month)
+        return float("nan")
 
 
 @dataclass(frozen=True)

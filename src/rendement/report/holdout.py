@@ -15,6 +15,13 @@ and each client is followed in the hold-out window ``C .. extraction``:
 
 A declared (expert or borrowed) model is not re-fitted: the declared model
 itself is scored at ``C``.
+
+Ends that are not outflow under the model's specification (``aow``,
+``overleden``, or every end but the ``outcome``) censor the client at the end
+date (``censored_by`` = the end reason). Historical data in which every spell
+has ended has nobody on benefit at the extraction date: the cut-off is then
+the month with the largest caseload that leaves a year of data before it,
+and a note says so (:func:`sensible_cutoff`).
 """
 
 from __future__ import annotations
@@ -28,7 +35,8 @@ import pandas as pd
 from rendement.contract.folder import DataFolder
 from rendement.errors import RendementError
 from rendement.model.hazard_model import HazardModel
-from rendement.model.spec import age_band
+from rendement.model.spec import ModelSpec, age_band
+from rendement.panel.events import EventDefinition
 from rendement.progress import Progress
 from rendement.scoring.caseload import CaseloadScore
 from rendement.timeutil import add_months, months_between_arrays
@@ -86,12 +94,15 @@ def holdout_sample(
     extraction = pd.Timestamp(data.extraction_date).normalize()
     cutoff = add_months(extraction, -int(holdout_months)).normalize()
     first = pd.Timestamp(data.spells["start_date"].min())
+    notes: list[str] = []
+    if data.spells["end_date"].notna().all():
+        cutoff, why = sensible_cutoff(data, holdout_months)
+        notes.append(why)
     if cutoff <= first + pd.DateOffset(months=12):
         raise HoldoutError(
             f"a hold-out of {holdout_months} months leaves less than a year of data before the "
             f"cut-off {cutoff.date()} (first inflow {first.date()}); use a shorter --holdout-months"
         )
-    notes: list[str] = []
     if refit is None:
         refit = model.kind == "estimated"
     if refit:
@@ -116,8 +127,9 @@ def holdout_sample(
                 "the baseline was recalibrated on local data that may include the hold-out window, "
                 "so this validation is not strictly out of time"
             )
+    window = int(months_between_arrays(pd.Series([cutoff]), pd.Series([extraction]))[0])
     with prog.stage(f"scoring the caseload at {cutoff.date()}"):
-        scored = _score_at(fitted, data, cutoff)
+        scored = _score_at(fitted, data, cutoff, window)
     with prog.stage("following the caseload in the hold-out window"):
         clients = _follow(
             data,
@@ -126,8 +138,8 @@ def holdout_sample(
             extraction,
             list(fitted.spec.instruments),
             censor_at_new_instrument,
+            fitted.spec,
         )
-    window = int(months_between_arrays(pd.Series([cutoff]), pd.Series([extraction]))[0])
     return HoldoutSample(cutoff, extraction, window, clients, fitted, refitted, notes)
 
 
@@ -154,7 +166,7 @@ def _refit(
 
 
 def score_at(
-    model: HazardModel, data: DataFolder, as_of: pd.Timestamp
+    model: HazardModel, data: DataFolder, as_of: pd.Timestamp, *, keep_paths: bool = False
 ) -> tuple[pd.DataFrame, CaseloadScore]:
     """The caseload at ``as_of`` and its score, as ``rendement score`` makes it (no intervals).
 
@@ -167,19 +179,56 @@ def score_at(
     check_model_fits_data(model, data)
     caseload = caseload_state(data, as_of, instruments=list(model.spec.instruments))
     if caseload.empty:
-        raise HoldoutError(f"nobody was on benefit at {as_of.date()}")
+        raise HoldoutError(
+            f"nobody was on benefit at {as_of.date()}: choose an earlier date (for historical "
+            "data in which every spell has ended, the report picks the month with the largest "
+            "caseload)"
+        )
     weights = None
     if model.heterogeneity is not None:
         from rendement.hazard.toe import posterior_type_weights
 
         panel = build_panel(data, until=as_of, instruments=list(model.spec.instruments))
         weights = posterior_type_weights(model, panel, caseload)
-    score = score_clients(model, caseload, interval=None, type_weights=weights, as_of=as_of)
+    score = score_clients(
+        model, caseload, interval=None, type_weights=weights, as_of=as_of, keep_paths=keep_paths
+    )
     return caseload, score
 
 
-def _score_at(model: HazardModel, data: DataFolder, cutoff: pd.Timestamp) -> pd.DataFrame:
-    caseload, score = score_at(model, data, cutoff)
+def sensible_cutoff(data: DataFolder, holdout_months: int = 12) -> tuple[pd.Timestamp, str]:
+    """For data in which every spell has ended: the first of the month with the largest
+    caseload, at least 13 months after the first inflow and at least ``holdout_months``
+    before the latest date (so the caseload is followed that long); and a note that says so."""
+    from rendement.panel.cutoff import datetimes
+
+    start = datetimes(data.spells["start_date"])
+    end = datetimes(data.spells["end_date"])
+    first = pd.Timestamp(start.min()) + pd.DateOffset(months=13)
+    last = pd.Timestamp(data.extraction_date) - pd.DateOffset(months=max(1, int(holdout_months)))
+    grid = pd.date_range(first.replace(day=1), last, freq="MS")
+    if len(grid) == 0:
+        raise HoldoutError(
+            "every spell in the data has ended and the data cover less than 14 months: "
+            "there is no date with a caseload to validate on"
+        )
+    stamps = grid.to_numpy(dtype="datetime64[ns]")
+    on = (start[None, :] <= stamps[:, None]) & (end[None, :] > stamps[:, None])
+    sizes = on.sum(axis=1)
+    best = int(np.argmax(sizes))
+    cutoff = grid[best]
+    return cutoff, (
+        f"every benefit spell in the data has ended (historical data), so nobody is on benefit "
+        f"at the latest date; the out-of-time cut-off is {cutoff.date()}, the month with the "
+        f"largest caseload ({int(sizes[best]):,} clients), followed up to "
+        f"{pd.Timestamp(data.extraction_date).date()}"
+    )
+
+
+def _score_at(
+    model: HazardModel, data: DataFolder, cutoff: pd.Timestamp, window: int = 12
+) -> pd.DataFrame:
+    caseload, score = score_at(model, data, cutoff, keep_paths=window < 6)
     keep = [
         "client_id",
         "p_outflow_6m",
@@ -188,6 +237,16 @@ def _score_at(model: HazardModel, data: DataFolder, cutoff: pd.Timestamp) -> pd.
         "expected_remaining_months",
         "outflow_group",
     ]
+    if score.paths is not None:  # a window shorter than 6 months: the chance within the window
+        paths = score.paths[
+            (score.paths["instrument"] == "geen") & (score.paths["month"] == window)
+        ]
+        chance = 1.0 - paths.set_index("client_id")["survival"]
+        ranking = score.ranking.assign(
+            **{f"p_outflow_{window}m": chance.reindex(score.ranking["client_id"]).to_numpy()}
+        )
+        score = replace(score, ranking=ranking)
+        keep.append(f"p_outflow_{window}m")
     base = caseload[["client_id", "spell_id", "inflow_date", "months_on_benefit", "birth_date"]]
     gender = caseload["gender"] if "gender" in caseload else pd.Series(None, index=caseload.index)
     base = base.assign(gender=gender.fillna("onbekend").astype(str))
@@ -201,6 +260,7 @@ def _follow(
     extraction: pd.Timestamp,
     codes: list[str],
     censor_at_new_instrument: bool,
+    spec: ModelSpec | None = None,
 ) -> pd.DataFrame:
     from rendement.panel import instrument_episodes
 
@@ -218,6 +278,14 @@ def _follow(
     followed = np.where(ended, np.maximum(total - d, 1), np.maximum(total - d, 0))
     left = ended.copy()
     censored_by = np.where(ended, "", "window end").astype(object)
+    # ends that are not outflow (aow, overleden, ...) censor at the end date
+    reason = spells["end_reason"].reindex(scored["spell_id"]).to_numpy(dtype=object)
+    events = spec.events if spec is not None else EventDefinition()
+    not_outflow = ended & ~events.is_event(reason, ended)
+    months_to_end = months_between_arrays(start, end_or_extraction)
+    followed = np.where(not_outflow, np.maximum(months_to_end - d, 0), followed)
+    left = left & ~not_outflow
+    censored_by = np.where(not_outflow, reason.astype(str), censored_by).astype(object)
 
     if censor_at_new_instrument and len(data.trajectories):
         ep = instrument_episodes(data)

@@ -19,6 +19,8 @@ from rendement.output import atomic_write
 from rendement.render import render
 from rendement.report.sections import Report
 
+_LIGHT_WORDS = {"green": "groen", "orange": "oranje", "red": "rood", "grey": "grijs"}
+
 
 @dataclass(frozen=True)
 class _Table:
@@ -40,7 +42,19 @@ def render_html(report: Report) -> str:
     """
     sections = [(s, {name: _table(t) for name, t in s.tables.items()}) for s in report.sections]
     css = files("rendement").joinpath("templates/report.css").read_text(encoding="utf-8")
-    return render("report.html.j2", report=report, sections=sections, css=css)
+    lang = str(report.key_figures.get("lang", "en"))
+    return render(
+        "report.html.j2",
+        report=report,
+        sections=sections,
+        css=css,
+        lang=lang,
+        light_words=_LIGHT_WORDS if lang == "nl" else {},
+    )
+
+
+#: The verdict's colours in Dutch.
+_LIGHT_WORDS = {"green": "groen", "orange": "oranje", "red": "rood", "grey": "grijs"}
 
 
 def write_report(report: Report, path: Path | str) -> Path:

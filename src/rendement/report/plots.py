@@ -57,13 +57,29 @@ def forest_plot(table: pd.DataFrame, *, name: str, caption: str) -> Figure:
     return _render(fig, name, caption)
 
 
+#: Groups with fewer clients are not plotted as a point but marked "te klein" (too small).
+MIN_PLOTTED = 30
+
+
+def _zoomed(values: Sequence[float]) -> float:
+    """Upper end of a 0-based chance axis that shows the data (not the whole 0-1 range)."""
+    finite = [v for v in values if np.isfinite(v)]
+    top = max(finite) if finite else 1.0
+    return float(min(1.0, max(0.05, top * 1.15)))
+
+
 def calibration_plot(
     by_decile: pd.DataFrame, by_group: pd.DataFrame, horizons: Sequence[int], *, caption: str
 ) -> Figure:
-    """Predicted against observed (Kaplan-Meier, 95% interval) per decile and per outflow group."""
+    """Predicted against observed (Kaplan-Meier, 95% interval) per decile and per outflow group.
+
+    The axes are zoomed to the data; a row of fewer than :data:`MIN_PLOTTED` clients is
+    listed under the plot as "te klein" instead of drawn as a point."""
     fig = MplFigure(figsize=(9.5, 4.2))
     for k, (table, label) in enumerate(((by_decile, "risk decile"), (by_group, "outflow group"))):
         ax = fig.add_subplot(1, 2, k + 1)
+        small = table[table["clients"] < MIN_PLOTTED] if "clients" in table else table.iloc[:0]
+        table = table.drop(index=small.index)
         for h, colour in zip(horizons, (_BLUE, _ORANGE, _RED), strict=False):
             part = table[table["horizon"] == h]
             pred = part["predicted"].to_numpy(dtype=float)
@@ -84,9 +100,19 @@ def calibration_plot(
                 capsize=2,
                 label=f"within {h} months",
             )
-        ax.plot([0, 1], [0, 1], color=_GREY, lw=1, ls="--")
-        ax.set_xlim(0, 1)
-        ax.set_ylim(0, 1)
+        top = _zoomed([*table["predicted"].astype(float), *table["upper"].astype(float), 0.0])
+        ax.plot([0, top], [0, top], color=_GREY, lw=1, ls="--")
+        ax.set_xlim(0, top)
+        ax.set_ylim(0, top)
+        if len(small):
+            key = small.columns[0]
+            names = ", ".join(
+                dict.fromkeys(
+                    f"{label} {v} (n={n})"
+                    for v, n in zip(small[key], small["clients"], strict=True)
+                )
+            )
+            ax.text(0.02, -0.22, f"te klein: {names}", transform=ax.transAxes, fontsize=7)
         ax.set_xlabel("predicted chance of leaving benefit")
         ax.set_ylabel("observed (Kaplan-Meier)")
         ax.set_title(f"by {label}", fontsize=10)
@@ -133,8 +159,12 @@ def fairness_plot(tables: dict[str, pd.DataFrame], threshold: float, *, caption:
     ax = fig.add_subplot()
     y = np.arange(len(levels))
     shown: list[float] = []
+    small = np.array([int(tables[a].loc[lvl, "clients"]) < MIN_PLOTTED for a, lvl in levels])
+    zeros: list[tuple[int, float]] = []
     for j, (col, label) in enumerate(cols):
         vals = np.array([float(tables[a].loc[lvl, col]) for a, lvl in levels], dtype=float)
+        vals[small] = np.nan  # too few clients: "te klein", not a point
+        zeros += [(int(i), float(y[i] + (j - 1) * 0.22)) for i in np.flatnonzero(vals == 0)]
         vals[~(vals > 0)] = np.nan  # a ratio of 0 or unknown cannot sit on a log axis
         ax.plot(vals, y + (j - 1) * 0.22, "o", ms=5, label=label, color=(_BLUE, _ORANGE, _RED)[j])
         shown.extend(vals[np.isfinite(vals)])
@@ -144,6 +174,10 @@ def fairness_plot(tables: dict[str, pd.DataFrame], threshold: float, *, caption:
     lo = min([1 / (threshold * 1.5), *shown])
     hi = max([threshold * 1.5, *shown])
     ax.set_xlim(lo / 1.1, hi * 1.1)
+    for i in np.flatnonzero(small):
+        ax.text(1.0, y[i], "  te klein", va="center", fontsize=8, color=_GREY)
+    for _i, yy in zeros:  # a ratio of 0 is shown at the left edge, not dropped
+        ax.text(lo / 1.08, yy, "0", va="center", fontsize=8, color=_RED)
     ax.set_yticks(y)
     ax.set_yticklabels(
         [f"{a}: {lvl} (n={int(tables[a].loc[lvl, 'clients'])})" for a, lvl in levels], fontsize=8

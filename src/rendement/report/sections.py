@@ -14,6 +14,7 @@ import pandas as pd
 
 #: Stable ids of the report's sections, in order (``heterogeneity`` only for timing-of-events models).
 SECTION_IDS = (
+    "verdict",
     "overview",
     "data-summary",
     "coefficients",
@@ -47,6 +48,7 @@ class Section:
     table_captions: dict[str, str] = field(default_factory=dict)
     figures: list[Figure] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    verdicts: list[tuple[str, str, str]] = field(default_factory=list)  # colour, topic, sentence
 
     def add_table(self, name: str, table: pd.DataFrame, caption: str = "") -> None:
         self.tables[name] = table

@@ -39,6 +39,7 @@ from rendement.formulas import write_csv
 from rendement.hazard.design import PanelLike
 from rendement.model.hazard_model import HazardModel
 from rendement.output import atomic_folder_files
+from rendement.pension import months_to_pension_of
 from rendement.scoring.paths import ScoringTask, interval_bounds, point_scores
 from rendement.scoring.prepared import prepared
 from rendement.scoring.returns import SUCCESS_MONTHS_AFTER_END, best_instrument, discount_factors
@@ -273,6 +274,7 @@ def _task(
         price=prep.price,
         success_share=prep.success_share,
         benefit=pd.to_numeric(frame["monthly_benefit"]).to_numpy(dtype=float),
+        pension_months=months_to_pension_of(frame),  # every path stops at the AOW date
     )
     return task, current
 

@@ -15,6 +15,12 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from rendement.model.hazard_model import HazardModel
+from rendement.pension.cap import (
+    capped_columns,
+    capped_discounted_months,
+    capped_restricted_mean,
+    hold_at_pension,
+)
 from rendement.scoring.counterfactual import (
     after_shift,
     cumulate,
@@ -59,6 +65,7 @@ class ScoringTask:
     benefit: np.ndarray  # (n,)
     # per parameter draw: mass-point locations (K,) and the type weights they imply (n, K)
     mixture_draws: list[tuple[np.ndarray, np.ndarray]] | None = None
+    pension_months: np.ndarray | None = None  # (n,) whole months before the AOW date
 
     @property
     def n(self) -> int:
@@ -78,6 +85,7 @@ class ScoringTask:
             weights=None if self.weights is None else self.weights[idx],
             mixture_draws=None,
             benefit=self.benefit[idx],
+            pension_months=None if self.pension_months is None else self.pension_months[idx],
         )
 
 
@@ -117,6 +125,8 @@ def evaluate_chunk(
     """Without-path outcomes for all clients of a chunk; with-path outcomes for the non-running.
 
     Paths are time-major ``(L, n)`` (see :mod:`rendement.scoring.counterfactual`).
+    Paths are time-major ``(L, n)`` (see :mod:`rendement.counterfactual`). Every path
+    stops at the client's pension date (:mod:`rendement.pension.cap`).
     """
     states = task.states.chunk(rows)
     coefs = coefs.chunk(rows)  # per-client coefficients follow their clients
@@ -131,7 +141,14 @@ def evaluate_chunk(
     q0_free = q0[:, free]
     cum0 = cumulate(q0)
     s0 = survival_from_rates(cum0, locations, weights)
-    remaining = restricted_mean(s0, h)
+    aow = None if task.pension_months is None else task.pension_months[rows]
+    capped = capped_columns(aow, s0.shape[0])
+    if capped.size:
+        assert aow is not None
+        s0 = hold_at_pension(s0, aow, capped)
+        remaining = capped_restricted_mean(s0, h, aow, capped, restricted_mean(s0, h))
+    else:
+        remaining = restricted_mean(s0, h)
     out: dict[str, np.ndarray] = {
         "p6": 1.0 - s0[5],
         "p12": 1.0 - s0[11],
@@ -142,7 +159,12 @@ def evaluate_chunk(
     w_free = None if weights is None else weights[free]
     loc_free = locations[free] if locations is not None and locations.ndim == 2 else locations
     rem0_free = remaining[free]
+    aow_free = None if aow is None else aow[free]
+    capped_free = capped_columns(aow_free, s0.shape[0])
     value0 = discounted_months(s0[:, free].T, h, factors) if factors is not None else None
+    if value0 is not None and capped_free.size and factors is not None:
+        assert aow_free is not None
+        value0 = capped_discounted_months(s0[:, free].T, h, factors, aow_free, capped_free, value0)
     coefs_free = coefs.chunk(free)
     after = after_shift(sub, coefs_free)
     n_free, n_scen = int(free.sum()), len(task.scenarios)
@@ -155,9 +177,19 @@ def evaluate_chunk(
         cum = cumulative_rates_with(cum0_free, q0_free, sub, coefs_free, sc, after, out=buffer)
         sw = survival_from_rates(cum, loc_free, w_free, overwrite=not keep_paths)
         rem_with[:, j] = restricted_mean(sw, h)
+        if capped_free.size:
+            assert aow_free is not None
+            sw = hold_at_pension(sw, aow_free, capped_free)
+            rem_with[:, j] = capped_restricted_mean(sw, h, aow_free, capped_free, rem_with[:, j])
         p_success[:, j] = success_probability(sw.T, sc.planned_end)
         if factors is not None and value0 is not None:
-            value[:, j] = value0 - discounted_months(sw.T, h, factors)
+            with_value = discounted_months(sw.T, h, factors)
+            if capped_free.size:
+                assert aow_free is not None
+                with_value = capped_discounted_months(
+                    sw.T, h, factors, aow_free, capped_free, with_value
+                )
+            value[:, j] = value0 - with_value
         else:
             value[:, j] = rem0_free - rem_with[:, j]
         if keep_paths:

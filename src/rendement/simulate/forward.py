@@ -27,11 +27,14 @@ def simulate_remaining(
     horizon: int,
     seed: int,
     types: np.ndarray | None = None,
+    pension_months: np.ndarray | None = None,
 ) -> np.ndarray:
-    """``(runs, n)`` months still on benefit, ``T - d``, capped at ``horizon + 1``.
+    """``(runs, n)`` months until outflow, ``T - d``, capped at ``horizon + 1``.
 
-    ``types`` defaults to each spell's true type. ``min(result, horizon)`` is the
-    truncated residual duration; ``result <= m`` means leaving within ``m`` months.
+    ``types`` defaults to each spell's true type. ``result <= m`` means leaving within
+    ``m`` months. With ``pension_months`` (``a``, whole months before the AOW date) there
+    is no outflow from month ``a`` on (the benefit ends by the pension):
+    ``min(result, horizon, a)`` is then the truncated residual duration.
     """
     rng = np.random.default_rng(seed)
     n = len(state.months)
@@ -47,6 +50,8 @@ def simulate_remaining(
             process, month, state.client_eta, state.lock_in, state.after_effects, running, after
         )
         h = hazard_from_eta(eta + location)
+        if pension_months is not None:
+            h = np.where(t < pension_months, h, 0.0)
         leaves = alive & (rng.random((runs, n)) < h[None, :])
         out[leaves] = t + 1
         alive &= ~leaves

@@ -14,6 +14,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
+from rendement.pension import pension_age_table
 from rendement.simulate.calendar import month_index, to_dates
 
 DISTRICTS: tuple[str, ...] = ("Centrum", "Havenkwartier", "Noorderveld", "Zonnehoek", "Zuiderpark")
@@ -38,7 +39,6 @@ AGE_AT_FIRST_INFLOW: tuple[tuple[int, int, float], ...] = (
     (45, 54, 0.20),
     (55, 66, 0.14),
 )
-PENSION_AGE = 67
 MISSING_SHARE = {"dutch_language": 0.03, "work_experience_years": 0.04, "health_restriction": 0.03}
 
 
@@ -63,8 +63,8 @@ def client_base(
 ) -> pd.DataFrame:
     """The clients table (data-contract columns) for clients first applying at ``step``/``day``.
 
-    ``last_step`` is the month of the extraction date: every client is below the
-    state pension age (67) there, so ages at first inflow of early cohorts are capped.
+    ``last_step`` is the month of the extraction date. Every client first applies
+    below the state pension age of that year (:mod:`rendement.pension`).
     """
     n = len(step)
     age_months = _age_at_first_inflow(step, last_step, rng)
@@ -124,13 +124,17 @@ def client_base(
 
 def _age_at_first_inflow(step: np.ndarray, last_step: int, rng: np.random.Generator) -> np.ndarray:
     """Age at first inflow in months, from :data:`AGE_AT_FIRST_INFLOW` (years, uniform
-    months within a year), truncated so that every client is at most 66 years and 11
-    months old at the extraction date."""
+    months within a year), truncated so that every client first applies at least two
+    months before the state pension age of that year (:mod:`rendement.pension`); older
+    clients reach it while on benefit and leave with end reason ``aow``."""
     n = len(step)
     shares = [b[2] for b in AGE_AT_FIRST_INFLOW]
     lows = np.array([b[0] for b in AGE_AT_FIRST_INFLOW])
     highs = np.array([b[1] for b in AGE_AT_FIRST_INFLOW])
-    cap = np.maximum(12 * 18, 12 * PENSION_AGE - 1 - (last_step - step))
+    table = pension_age_table()
+    years, where = np.unique(np.asarray(step) // 12, return_inverse=True)
+    by_year = np.array([12 * a + m for a, m in (table.age_in(int(y)) for y in years)])
+    cap = np.maximum(12 * 18, by_year[where].reshape(np.shape(step)) - 2)
     age = np.full(n, 10**6, dtype=np.int64)
     todo = np.arange(n)
     for _ in range(50):  # draw from the age distribution truncated at the cap

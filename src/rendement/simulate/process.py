@@ -14,6 +14,10 @@ month ``k`` (calendar month ``c0 + k - 1``) goes through:
    before the extraction date) with the true cloglog hazard of
    :class:`rendement.model.hazard_model.HazardModel` in the state of month ``k``.
 
+A client still on benefit at the state pension date leaves with end reason
+``aow`` (after the last whole month before it, :mod:`rendement.pension`);
+outflow is drawn only for months before it.
+
 Leavers may return: a new spell of the same client, with a new type (spell-level
 heterogeneity) and characteristics at the new inflow. The state of every spell
 on benefit at the extraction date (month ``d + 1``) and the log-likelihood of
@@ -29,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rendement.pension import pension_dates
 from rendement.scoring.survival import hazard_from_eta
 from rendement.simulate.calendar import month_index, months_elapsed
 from rendement.simulate.catalogue import HOME_VISIT, WERK_DIRECT
@@ -148,6 +153,11 @@ class _Run:
         self.clients = client_base(self.first_step, self.first_day, self.last, self.rng)
         birth = self.clients["birth_date"]
         self.birth_month = birth.dt.year.to_numpy() * 12 + birth.dt.month.to_numpy() - 1
+        pension = pension_dates(birth)
+        self.pension_month = pension.year.to_numpy() * 12 + pension.month.to_numpy() - 1
+        self.pension_day = pension.day.to_numpy()
+        self.pension_seen = np.asarray(pension <= pd.Timestamp(self.as_of))
+        self.aow_reason = len(self.reasons)  # end reason code of a pension exit (tables: "aow")
         self.state = _Clients(n, len(self.codes), len(self.reint), len(self.locations))
         self.band_terms = BandTerms(process, self.clients)
         self.spells = _Records(
@@ -188,7 +198,35 @@ class _Run:
                 self.decisions(active[decide], k[decide])
             observe = k <= st.months_at_as_of[active]
             self.outflow(t, active[observe], k[observe])
+            self.pension_exit(t, active[observe], k[observe])
         return self.result()
+
+    def months_to_pension(self, who: np.ndarray, start: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """Whole months from a spell start (month index, day) to the client's pension date."""
+        return self.pension_month[who] - start - (self.pension_day[who] < day)
+
+    def pension_exit(self, t: int, idx: np.ndarray, k: np.ndarray) -> None:
+        """Clients still on benefit after their last whole month before the pension date leave."""
+        st = self.state
+        on = st.on[idx]
+        start = st.start_month[idx]
+        day = self.spells.cols["day"][st.spell[idx]]
+        last = self.months_to_pension(idx, start, day)
+        leave = on & (k >= last) & self.pension_seen[idx]
+        who, kl = idx[leave], k[leave]
+        if len(who) == 0:
+            return
+        sp = st.spell[who]
+        self.spells.cols["duration"][sp] = kl
+        self.spells.cols["end_reason"][sp] = self.aow_reason
+        cut = st.running[who] >= 0
+        self.trajectories.cols["end"][st.run_trajectory[who[cut]]] = np.minimum(
+            st.run_end[who[cut]], kl[cut]
+        )
+        st.running[who] = NO_INSTRUMENT
+        st.on[who] = False
+        st.exit_step[who] = t
+        st.may_return[who] = False
 
     def inflow(self, t: int) -> None:
         """First applications in month ``t`` and returns of earlier leavers."""
@@ -203,8 +241,11 @@ class _Run:
         days = rng.integers(1, 29, size=len(returners))
         seen = (t < self.last) | (days <= self.as_of.day)  # a start after as_of is not in the data
         who = np.concatenate([newcomers, returners[seen]])
+        day = np.concatenate([self.first_day[newcomers], days[seen]])
+        before_pension = self.months_to_pension(who, np.full(len(who), t), day) >= 1
+        who, day = who[before_pension], day[before_pension]
         if len(who):
-            self.start_spells(who, np.concatenate([self.first_day[newcomers], days[seen]]), t)
+            self.start_spells(who, day, t)
 
     def start_spells(self, who: np.ndarray, day: np.ndarray, t: int) -> None:
         st, rng, process = self.state, self.rng, self.process

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rendement.model.hazard_model import HazardModel
+from rendement.pension import months_to_pension
 from rendement.simulate.config import SimulationConfig
 from rendement.simulate.parameters import TrueProcess, true_process
 from rendement.simulate.process import simulate_history
@@ -93,9 +94,10 @@ class Simulation:
             return int(((start <= at) & (end.isna() | (end > at))).sum())
 
         months = self.truth_caseload["months_on_benefit"].to_numpy()
-        left = sp[(end > year_ago) & (end <= as_of)]
+        outflow = sp["end_reason"] != "aow"  # reaching the pension age is no outflow
+        left = sp[(end > year_ago) & (end <= as_of) & outflow]
         # Return within a year, for those who left between two years and one year ago.
-        earlier = sp[(end > as_of - pd.DateOffset(years=2)) & (end <= year_ago)]
+        earlier = sp[(end > as_of - pd.DateOffset(years=2)) & (end <= year_ago) & outflow]
         nxt = sp[["client_id", "start_date"]].rename(columns={"start_date": "next_start"})
         pairs = earlier[["client_id", "end_date"]].reset_index().merge(nxt, on="client_id")
         pairs = pairs[pairs["next_start"] > pairs["end_date"]]
@@ -136,6 +138,11 @@ def simulate(config: SimulationConfig | None = None) -> Simulation:
         client_id=spells["client_id"].to_numpy(dtype=object)[rows],
         spell_id=spells["spell_id"].to_numpy(dtype=object)[rows],
         monthly_benefit=spells["monthly_benefit"].to_numpy(dtype=float)[rows],
+        pension_months=months_to_pension(
+            history.clients["birth_date"].to_numpy()[state.client],
+            spells["start_date"].to_numpy()[rows],
+            state.months,
+        ),
     )
     order = np.argsort(truth.caseload["client_id"].to_numpy(dtype=str), kind="stable")
     caseload = truth.caseload.iloc[order].reset_index(drop=True)

@@ -14,6 +14,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from rendement.pension import pension_dates
 from rendement.simulate.calendar import to_dates
 from rendement.simulate.catalogue import PROVIDERS
 from rendement.simulate.config import SimulationConfig
@@ -46,12 +47,19 @@ def spells_table(history: History, process: TrueProcess) -> pd.DataFrame:
     end = to_dates(
         np.where(ended, sp["start_month"] + sp["duration"], sp["start_month"]), sp["day"]
     )
-    end = _without(end, ~ended)
     clients = history.clients
+    # a pension exit ends on the pension date itself (same whole months from the start)
+    aow = ended & (sp["end_reason"] == len(process.end_reasons))
+    if aow.any():
+        pension = pension_dates(clients["birth_date"].to_numpy()[sp["client"][aow]])
+        end_values = end.to_numpy().copy()
+        end_values[aow] = pension.to_numpy()
+        end = pd.DatetimeIndex(end_values)
+    end = _without(end, ~ended)
     client_id = clients["client_id"].to_numpy(dtype=object)[sp["client"]]
     household = clients["household_type"].to_numpy(dtype=object)[sp["client"]]
     paid_year = np.where(ended, end.year, history.as_of_step // 12)
-    reasons = np.asarray(list(process.end_reasons), dtype=object)
+    reasons = np.asarray([*process.end_reasons, "aow"], dtype=object)
     frame = pd.DataFrame(
         {
             "spell_id": "",
@@ -83,7 +91,8 @@ def trajectories_table(
 
     # Result: left benefit within 3 months after the end; unknown while that is in the future.
     duration, at_as_of = sp["duration"][s], sp["months_at_as_of"][s]
-    left_soon = (duration > 0) & (duration <= tr["end"] + SUCCESS_MONTHS)
+    pension = sp["end_reason"][s] == len(process.end_reasons)  # reaching the AOW age is no success
+    left_soon = (duration > 0) & (duration <= tr["end"] + SUCCESS_MONTHS) & ~pension
     known_fail = ((duration > 0) | (at_as_of >= tr["end"] + SUCCESS_MONTHS)) & ~left_soon
     result = np.full(len(codes), None, dtype=object)
     result[known_fail] = "niet_succesvol"

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from rendement.pension.cap import capped_columns, capped_restricted_mean, hold_at_pension
 from rendement.scoring.survival import (
     mixture_survival,
     outflow_group,
@@ -94,8 +95,13 @@ def ground_truth(
     client_id: np.ndarray,
     spell_id: np.ndarray,
     monthly_benefit: np.ndarray,
+    pension_months: np.ndarray | None = None,
 ) -> GroundTruth:
     """The truth tables for the caseload ``state`` (arrays aligned with it).
+
+    ``pension_months``: whole months each client has before the pension date (AOW), when
+    the spell ends with reason ``aow``; every path stops there as in scoring
+    (:mod:`rendement.pension.cap`).
 
     Long: the exact truth for every client and instrument in one vectorised pass over the same paths.
     """
@@ -109,7 +115,7 @@ def ground_truth(
 
     eta0 = path_eta(process, state, *without_path(state), length)
     surv0 = mixture_survival(eta0, locations, weights)
-    remaining = restricted_mean_residual(surv0, horizon)
+    surv0, remaining = _capped(surv0, horizon, pension_months)
     p6 = outflow_probability(surv0, 6)
     p18 = outflow_probability(surv0, 18)
     codes = np.asarray(process.codes, dtype=object)
@@ -125,6 +131,11 @@ def ground_truth(
             "outflow_group": outflow_group(p6, p18, spec.group_cutoffs),
             "current_instrument": np.where(state.running >= 0, codes[state.running], ""),
             "monthly_benefit": monthly_benefit,
+            "months_to_pension": (
+                np.full(len(state.months), -1, dtype=np.int64)
+                if pension_months is None
+                else pension_months
+            ),
         }
     )
     if process.law.continuous is None:  # a continuous term has a grid, not types, to report
@@ -146,7 +157,9 @@ def ground_truth(
         first = sub.months + wait + 1
         eta = path_eta(process, sub, np.full(len(free), j), first, first + dur - 1, length)
         surv = mixture_survival(eta, locations, weights[free])
-        with_months = restricted_mean_residual(surv, horizon)
+        surv, with_months = _capped(
+            surv, horizon, None if pension_months is None else pension_months[free]
+        )
         saved = remaining[free] - with_months
         p_success = outflow_probability(surv, wait + dur + SUCCESS_MONTHS)
         price, share = float(prices[i]), float(shares[i])
@@ -172,6 +185,18 @@ def ground_truth(
         columns=["_order", "_code"]
     )
     return GroundTruth(caseload=caseload, returns=returns.reset_index(drop=True))
+
+
+def _capped(
+    surv: np.ndarray, horizon: int, pension_months: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(n, L)`` survival held from the pension date on, and ``E[min(T - d, H, a)]``."""
+    plain = restricted_mean_residual(surv, horizon)
+    cols = capped_columns(pension_months, surv.shape[1])
+    if pension_months is None or cols.size == 0:
+        return surv, plain
+    held = hold_at_pension(np.ascontiguousarray(surv.T), pension_months, cols)
+    return held.T, capped_restricted_mean(held, horizon, pension_months, cols, plain)
 
 
 def _subset(state: CaseloadState, idx: np.ndarray) -> CaseloadState:

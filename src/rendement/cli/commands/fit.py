@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rendement.cli.commands.options import iso_date
 from rendement.contract.schema import METERS
 from rendement.errors import UsageError
+
+if TYPE_CHECKING:
+    from rendement.model.spec import ModelSpec
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,17 +37,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="build the model from declared parameters (expert or borrowed) instead of data",
     )
     p.add_argument(
-        "--meter",
-        default="reintegratie",
-        choices=METERS,
-        help="which meter's model to fit (default reintegratie)",
+        "--spec",
+        default=None,
+        metavar="SPEC.yaml",
+        help="model specification file (write the default with: rendement spec init --out spec.yaml)",
     )
+    p.add_argument("--meter", default=None, choices=METERS, help="default: reintegratie")
     p.add_argument(
         "--until", default=None, type=iso_date, help="use data up to this date only (YYYY-MM-DD)"
     )
     p.add_argument(
         "--heterogeneity",
-        default="none",
+        default=None,
         choices=("none", "npmle"),
         help="npmle = timing-of-events model with unobserved heterogeneity",
     )
@@ -55,8 +61,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from rendement.model.spec import ModelSpec
-
     t0 = time.perf_counter()
     if not args.out and not args.registry:
         raise UsageError("give --out MODEL_DIR or --registry REGISTRY_DIR")
@@ -72,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.data_dir:
         raise UsageError("give a DATA_DIR to estimate from, or --from-spec SPEC.yaml")
+    spec, args.meter, args.heterogeneity = _specification(args)
     from rendement.contract import read_data_folder
     from rendement.model.fitting import fit_model
     from rendement.progress import Progress
@@ -79,7 +84,6 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(enabled=False if args.quiet else None)  # stage lines on a terminal
     with progress.stage("reading the data folder"):
         data = read_data_folder(args.data_dir)
-    spec = ModelSpec(meter=args.meter, calendar=args.calendar)
     if not args.quiet:
         print(f"Fitting the {args.meter} model on {args.data_dir} ...", flush=True)
     with progress.stage(f"fitting the {args.meter} model ({args.heterogeneity} heterogeneity)"):
@@ -94,6 +98,8 @@ def run(args: argparse.Namespace) -> int:
         )
     with progress.stage("writing the model folder (with its model card)"):
         where = _save(model, args)
+    for warning in model.metadata.get("warnings", []):
+        print(f"rendement: warning: {warning}", file=sys.stderr)
     if not args.quiet:
         print(results.summary())
         m = model.metadata["metrics"]
@@ -103,6 +109,26 @@ def run(args: argparse.Namespace) -> int:
             f"fitted in {time.perf_counter() - t0:.1f} s.\nWritten to {where}"
         )
     return 0
+
+
+def _specification(args: argparse.Namespace) -> tuple[ModelSpec, str, str]:
+    """The specification (file or options), the meter and the heterogeneity to fit with."""
+    from dataclasses import replace
+
+    from rendement.model.spec import ModelSpec
+
+    if args.spec:
+        from rendement.specfile import read_spec_file
+
+        declared = read_spec_file(args.spec)  # SpecFileError lists every problem with its line
+        spec = declared.spec
+        if args.meter and args.meter != spec.meter:
+            spec = replace(spec, meter=args.meter)
+        if args.calendar:
+            spec = replace(spec, calendar=True)
+        return spec, spec.meter, args.heterogeneity or declared.heterogeneity
+    meter = args.meter or "reintegratie"
+    return ModelSpec(meter=meter, calendar=args.calendar), meter, args.heterogeneity or "none"
 
 
 def _save(model: object, args: argparse.Namespace) -> Path:

@@ -95,5 +95,7 @@ def _compare(reg: object, args: argparse.Namespace) -> int:
             write_csv(cmp.effects, stage / "effects.csv", index=False)
             if cmp.changes is not None:
                 write_csv(cmp.changes, stage / "client_changes.csv", index=False)
+            if cmp.specification is not None:
+                write_csv(cmp.specification, stage / "specification.csv", index=False)
         print(f"\nTables written to {args.out}")
     return 0

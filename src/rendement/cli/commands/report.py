@@ -31,8 +31,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--holdout-months",
         type=int,
         default=12,
-        help="months before the extraction date held out for the out-of-time validation "
-        "(default 12; 18 or more also checks the 18-month boundary of the outflow groups)",
+        help="months before the extraction date held out for the out-of-time validation, "
+        "1 to 24 (default 12; 18 or more also checks the 18-month boundary of the outflow groups)",
+    )
+    p.add_argument(
+        "--lang", default="nl", choices=("nl", "en"), help="language of the report (default nl)"
     )
     p.add_argument("--registry", default=None, help="registry for METER/VERSION (default: models/)")
     p.add_argument(
@@ -55,13 +58,15 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if out.suffix.lower() not in (".html", ".htm"):
         raise UsageError(f"--out must name an .html file, got {out}")
-    if args.holdout_months < 1:
-        raise UsageError("--holdout-months must be at least 1")
+    if not 1 <= args.holdout_months <= 24:
+        raise UsageError(f"--holdout-months must be 1 to 24, got {args.holdout_months}")
     progress = Progress(enabled=False if args.quiet else (True if args.progress else None))
     with progress.stage("reading the model and the data folder"):
         model = load_model(Registry.at(args.registry).resolve(args.model, "reintegratie"))
         data = read_data_folder(args.data)
-    report = build_report(model, data, holdout_months=args.holdout_months, progress=progress)
+    report = build_report(
+        model, data, holdout_months=args.holdout_months, progress=progress, lang=args.lang
+    )
     card = render_model_card(model, report.key_figures)
     with progress.stage("writing the report"), atomic_files_into(out.parent) as stage:
         (stage / out.name).write_text(render_html(report), encoding="utf-8")
@@ -112,5 +117,11 @@ def _summary(fig: dict, warnings: list[str]) -> str:  # type: ignore[type-arg]
             f"false group 3 {f(v['max_ratio_false_group3'], 2)}x, group-3 share "
             f"{f(v['max_ratio_group3_share'], 2)}x"
         )
+    verdict = fig.get("verdict") or {}
+    if verdict:
+        lines.append(f"Verdict (Oordeel): {verdict.get('overall')}")
+        for topic, v in verdict.items():
+            if isinstance(v, dict):
+                lines.append(f"  [{v['colour']}] {topic}: {v['text']}")
     lines.append(f"{len(warnings)} warning(s) in the report")
     return "\n".join(lines)
