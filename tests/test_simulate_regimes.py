@@ -37,8 +37,11 @@ def test_forward_simulation_matches_the_truth_in_every_regime(regime: str) -> No
     sim = simulate(SimulationConfig(clients=3000, seed=71, **BATTERY[regime]))
     state, truth = sim.caseload_state, sim.truth_caseload
     horizon = sim.truth_model.spec.horizon
-    runs = simulate_remaining(sim.process, state, runs=40, horizon=horizon, seed=2)
-    remaining = np.minimum(runs, horizon).mean(axis=0)
+    a = truth["months_to_pension"].to_numpy()  # no outflow from the pension date (AOW) on
+    runs = simulate_remaining(
+        sim.process, state, runs=40, horizon=horizon, seed=2, pension_months=a
+    )
+    remaining = np.minimum(np.minimum(runs, horizon), a).mean(axis=0)
     assert abs(z_score(remaining, truth["expected_remaining_months"])) < Z_MAX
     assert abs(z_score((runs <= 6).mean(axis=0), truth["p_outflow_6m"])) < Z_MAX
 

@@ -9,6 +9,8 @@ right. The fitted model folder keeps the specification as ``spec.yaml``
 (:func:`spec_differences`).
 
 (Over 400 lines: the commented default file and the field-by-field reader belong together.)
+
+Long: reading, checking (every error with its line) and writing the file are one format's three sides.
 """
 
 from __future__ import annotations

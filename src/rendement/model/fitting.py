@@ -64,6 +64,8 @@ def fit_model(
 
     ``progress``: stage lines (:mod:`rendement.progress`): a reporter, True, False or
     None (only on a terminal), or a function that receives each line.
+
+    Long: panel, specification, estimator and the model's facts in the order a fit happens.
     """
     from rendement.hazard import fit_hazard
     from rendement.panel import build_panel

@@ -76,6 +76,8 @@ def build_report(
 
     ``lang``: ``nl`` (default) or ``en``; ``challenger=False`` leaves out the gradient-boosting
     challenger (its line in the verdict is then grey).
+
+    Long: the report's sections are built in reading order from one hold-out fit.
     """
     if lang not in ("nl", "en"):
         raise ValueError(f"lang must be nl or en, got {lang!r}")

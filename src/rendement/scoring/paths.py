@@ -127,6 +127,8 @@ def evaluate_chunk(
     Paths are time-major ``(L, n)`` (see :mod:`rendement.scoring.counterfactual`).
     Paths are time-major ``(L, n)`` (see :mod:`rendement.counterfactual`). Every path
     stops at the client's pension date (:mod:`rendement.pension.cap`).
+
+    Long: the without path and every instrument's path of a chunk share their arrays; split, they would be copied.
     """
     states = task.states.chunk(rows)
     coefs = coefs.chunk(rows)  # per-client coefficients follow their clients

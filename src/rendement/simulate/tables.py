@@ -14,7 +14,6 @@ import math
 import numpy as np
 import pandas as pd
 
-from rendement.pension import pension_dates
 from rendement.simulate.calendar import to_dates
 from rendement.simulate.catalogue import PROVIDERS
 from rendement.simulate.config import SimulationConfig
@@ -48,13 +47,9 @@ def spells_table(history: History, process: TrueProcess) -> pd.DataFrame:
         np.where(ended, sp["start_month"] + sp["duration"], sp["start_month"]), sp["day"]
     )
     clients = history.clients
-    # a pension exit ends on the pension date itself (same whole months from the start)
-    aow = ended & (sp["end_reason"] == len(process.end_reasons))
-    if aow.any():
-        pension = pension_dates(clients["birth_date"].to_numpy()[sp["client"][aow]])
-        end_values = end.to_numpy().copy()
-        end_values[aow] = pension.to_numpy()
-        end = pd.DatetimeIndex(end_values)
+    # a pension exit ends after the last whole spell month before the pension date, like
+    # every end in the contract's whole-month arithmetic (the days up to the pension date
+    # are no month on benefit)
     end = _without(end, ~ended)
     client_id = clients["client_id"].to_numpy(dtype=object)[sp["client"]]
     household = clients["household_type"].to_numpy(dtype=object)[sp["client"]]

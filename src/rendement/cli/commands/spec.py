@@ -14,10 +14,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     actions = p.add_subparsers(dest="spec_action", metavar="ACTION")
     init = actions.add_parser("init", help="write the default specification, with comments")
     init.add_argument("--out", required=True, help="file to write, e.g. spec.yaml")
-    init.add_argument("--meter", default="reintegratie", choices=METERS)
+    init.add_argument(
+        "--meter", default="reintegratie", choices=METERS, help="the meter of the specification"
+    )
     init.add_argument("--force", action="store_true", help="overwrite an existing file")
     check = actions.add_parser("check", help="check a specification file (every problem at once)")
-    check.add_argument("file")
+    check.add_argument("file", help="the specification file (YAML) to check")
     p.set_defaults(run=run)
 
 
