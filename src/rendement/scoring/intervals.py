@@ -54,18 +54,23 @@ def draw_parameters(model: HazardModel, n_draws: int, seed: int) -> ParameterDra
     params = model.params.astype(float)
     terms = [t for t in params.index if t in model.cov.index and t in model.cov.columns]
     cov = model.cov.loc[terms, terms].to_numpy(dtype=float)
-    cov = (cov + cov.T) / 2.0
+    out = np.tile(params.to_numpy(), (n_draws, 1))
+    cols = params.index.get_indexer(pd.Index(terms))
+    out[:, cols] += normal_deviations(cov, n_draws, seed)
+    return ParameterDraws(pd.DataFrame(out, columns=params.index))
+
+
+def normal_deviations(cov: np.ndarray, n_draws: int, seed: int) -> np.ndarray:
+    """``(n_draws, P)`` seeded draws from ``N(0, cov)``; a covariance that is not positive
+    definite is repaired by clipping negative eigenvalues to 0."""
+    cov = (np.asarray(cov, dtype=float) + np.asarray(cov, dtype=float).T) / 2.0
     try:
         root = np.linalg.cholesky(cov)
     except np.linalg.LinAlgError:
         vals, vecs = np.linalg.eigh(cov)
         root = vecs * np.sqrt(np.clip(vals, 0.0, None))[None, :]
     rng = np.random.default_rng(seed)
-    z = rng.standard_normal((n_draws, len(terms)))
-    out = np.tile(params.to_numpy(), (n_draws, 1))
-    cols = params.index.get_indexer(pd.Index(terms))
-    out[:, cols] += z @ root.T
-    return ParameterDraws(pd.DataFrame(out, columns=params.index))
+    return np.asarray(rng.standard_normal((n_draws, cov.shape[0])) @ root.T)
 
 
 def quantile_bounds(values: np.ndarray, level: float) -> tuple[np.ndarray, np.ndarray]:

@@ -48,15 +48,9 @@ def draw_models(model: HazardModel, n_draws: int, seed: int) -> list[HazardModel
     if het is None or found is None or len(het.locations) < 2:
         return None
     terms, cov = found
-    estimate = _estimate(model, terms)
-    cov = (cov + cov.T) / 2.0
-    try:
-        root = np.linalg.cholesky(cov)
-    except np.linalg.LinAlgError:
-        vals, vecs = np.linalg.eigh(cov)
-        root = vecs * np.sqrt(np.clip(vals, 0.0, None))[None, :]
-    rng = np.random.default_rng(seed)
-    draws = estimate[None, :] + rng.standard_normal((n_draws, len(terms))) @ root.T
+    from rendement.scoring.intervals import normal_deviations
+
+    draws = _estimate(model, terms)[None, :] + normal_deviations(cov, n_draws, seed)
     return [_model_at(model, terms, draws[r]) for r in range(n_draws)]
 
 
