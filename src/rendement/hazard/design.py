@@ -106,7 +106,7 @@ def panel_design(
         )
 
     spells = panel.spells
-    spell_pos = _spell_positions(spells.index, months["spell_idx"].to_numpy())
+    spell_pos = spell_positions(spells.index, months["spell_idx"].to_numpy())
     years = None
     if spec.calendar:
         years = pd.DatetimeIndex(months["calendar_month"]).year.to_numpy()
@@ -230,7 +230,7 @@ def _check_columns(months: pd.DataFrame, codes: Sequence[str], spec: ModelSpec) 
         )
 
 
-def _spell_positions(index: pd.Index, spell_idx: np.ndarray) -> np.ndarray:
+def spell_positions(index: pd.Index, spell_idx: np.ndarray) -> np.ndarray:
     """Position in ``panel.spells`` of each person-month's spell."""
     if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
         pos = spell_idx.astype(np.int64)
@@ -373,7 +373,7 @@ def person_month_design(
     (``results.spec``).
     """
     months = panel.months if rows is None else panel.months.iloc[rows]
-    spell_pos = _spell_positions(panel.spells.index, months["spell_idx"].to_numpy())
+    spell_pos = spell_positions(panel.spells.index, months["spell_idx"].to_numpy())
     client = client_design(spec, panel.spells).to_numpy(dtype=np.float64)[spell_pos]
     cols: dict[str, np.ndarray] = {}
     piece = spec.baseline_piece(months["month"].to_numpy())

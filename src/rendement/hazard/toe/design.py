@@ -39,7 +39,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from rendement.hazard.cells import CellDesign
-from rendement.hazard.design import PanelLike
+from rendement.hazard.design import PanelLike, spell_positions
 from rendement.hazard.identification import identify
 from rendement.hazard.toe.rows import EquationRows, TimingData, collapse_runs, group_rows
 from rendement.model.spec import ModelSpec, client_design
@@ -80,9 +80,11 @@ def timing_design(
     person-months are left out of the outflow equation as well); ``meter_codes``
     the instruments of the meter (entry equation), ``one_off_codes`` those without
     months inside (``duration_months`` 0).
+
+    Long: both equations are built from the same sorted months; split, the arrays would be passed around in pieces.
     """
     months = panel.months
-    spell_pos = _positions(panel.spells.index, months["spell_idx"].to_numpy())
+    spell_pos = spell_positions(panel.spells.index, months["spell_idx"].to_numpy())
     month = months["month"].to_numpy().astype(np.int64)
     order = np.lexsort((month, spell_pos))
     if not np.array_equal(order, np.arange(len(order))):
@@ -332,12 +334,3 @@ def _identify_entry(rows: EquationRows) -> tuple[EquationRows, list[str], list[t
 def _one_hot(index: np.ndarray, width: int) -> sp.csr_matrix:
     n = len(index)
     return sp.csr_matrix((np.ones(n), (np.arange(n), index)), shape=(n, width))
-
-
-def _positions(index: pd.Index, spell_idx: np.ndarray) -> np.ndarray:
-    if isinstance(index, pd.RangeIndex) and index.start == 0 and index.step == 1:
-        return spell_idx.astype(np.int64)
-    pos = index.get_indexer(pd.Index(spell_idx))
-    if (pos < 0).any():
-        raise ValueError("the panel has person-months of spells that are not in panel.spells")
-    return pos.astype(np.int64)

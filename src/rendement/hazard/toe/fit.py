@@ -19,10 +19,10 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 from scipy import stats
-from threadpoolctl import threadpool_limits
 
 from rendement.hazard.design import PanelLike
 from rendement.hazard.estimate import fit_hazard
+from rendement.hazard.inference import one_blas_thread
 from rendement.hazard.results import HazardResults
 from rendement.hazard.toe.design import TimingDesign, timing_design
 from rendement.hazard.toe.inference import Covariance, covariance, information_problems
@@ -86,6 +86,8 @@ def fit_timing_of_events(
     calendar-year terms are added to both equations and the diagnostics say so;
     otherwise a shock is mistaken for duration dependence and selection. ``"off"``
     keeps the specification as given.
+
+    Long: the steps of the fit (default model, calendar test, design, search, inference, results) in the order they run.
     """
     t0 = time.perf_counter()
     if criterion not in ("aic", "bic"):
@@ -121,7 +123,7 @@ def fit_timing_of_events(
         one_off_codes=one_off,
     )
     data = design.data
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         path = search_mass_points(
             data,
             max_points=max_points,

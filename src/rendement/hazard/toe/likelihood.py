@@ -263,6 +263,7 @@ class MixtureLikelihood:
         probs: np.ndarray,
         mixture_only: bool = False,
     ) -> tuple[np.ndarray, np.ndarray]:
+        """Long: the two blocks of the exact Hessian share the per-row derivatives; kept together so they stay consistent."""
         data = self.data
         full = not mixture_only
         K = self.n_points

@@ -35,8 +35,8 @@ from typing import Literal
 
 import numpy as np
 from scipy.special import logsumexp
-from threadpoolctl import threadpool_limits
 
+from rendement.hazard.inference import one_blas_thread
 from rendement.hazard.toe.likelihood import MixtureLikelihood, MixtureParams
 from rendement.hazard.toe.optimise import LOCATION_BOUND, Maximum, maximise
 from rendement.hazard.toe.rows import TimingData
@@ -242,7 +242,7 @@ def search_mass_points(
     Runs with one BLAS thread: the dense algebra here is on small matrices, where
     threads cost more than they gain (and several fits may run side by side).
     """
-    with threadpool_limits(limits=1, user_api="blas"):
+    with one_blas_thread():
         return _search(data, max_points, n_starts, n_full, criterion, seed, n_random, progress)
 
 
