@@ -40,10 +40,18 @@ from rendement.dashboard.inflow_model import InflowForecast, forecast_inflow
 from rendement.dashboard.months import month_index, month_indices, payments_by_month
 from rendement.dashboard.paths import survival_paths
 from rendement.model.hazard_model import HazardModel
+from rendement.pension import months_to_pension_of
 
-#: Hook for pension-age exits: ``(caseload frame, as_of) -> months still paid at most`` per
-#: client (``np.inf`` = no limit). ``None`` (the default) means no pension-age exits.
+#: Pension-age exits: ``(caseload frame, as_of) -> months still paid at most`` per client
+#: (``np.inf`` = no limit). The default is the statutory AOW age (:func:`pension_months`).
 PensionExits = Callable[[pd.DataFrame, pd.Timestamp], np.ndarray]
+
+
+def pension_months(stock: pd.DataFrame, as_of: pd.Timestamp) -> np.ndarray:
+    """Whole months each caseload client is still paid before the AOW date
+    (:mod:`rendement.pension`); no limit without birth dates."""
+    months = months_to_pension_of(stock)
+    return np.full(len(stock), np.inf) if months is None else np.asarray(months, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -152,11 +160,13 @@ def forecast_expenditure(
     current = start_month + stock["months_on_benefit"].to_numpy(dtype=np.int64)
     window = (december - current).astype(float)  # future months j that fall in the year
     notes: list[str] = []
-    if pension_exits is not None and len(stock):
-        window = np.minimum(window, np.asarray(pension_exits(stock, as_of), dtype=float))
+    exits = pension_exits if pension_exits is not None else pension_months
+    limit = np.asarray(exits(stock, as_of), dtype=float) if len(stock) else np.zeros(0)
+    if np.isfinite(limit).any():
+        window = np.minimum(window, limit)
         notes.append("uitstroom bij de AOW-leeftijd meegenomen")
     else:
-        notes.append("uitstroom bij de AOW-leeftijd niet meegenomen")
+        notes.append("uitstroom bij de AOW-leeftijd niet meegenomen (geen geboortedata)")
     benefit = stock["monthly_benefit"].to_numpy(dtype=float)
     het = model.heterogeneity
     if type_weights is None and het is not None and len(het.locations) > 1 and len(stock):
