@@ -50,7 +50,7 @@ def test_caseload_part_is_benefit_times_survival_in_the_right_calendar_month(
     np.testing.assert_allclose(fc.realised, realised)
     assert fc.caseload_by_client["A"] == pytest.approx(1000 * survive.sum())
     assert fc.caseload_lower < fc.caseload.sum() < fc.caseload_upper
-    assert "niet meegenomen" in " ".join(fc.notes)
+    assert "AOW-leeftijd meegenomen" in " ".join(fc.notes)  # born 1980: far from it
 
 
 def test_pension_hook_stops_payments(tmp_path: Path) -> None:
