@@ -90,7 +90,9 @@ def test_no_harm_without_unobserved_heterogeneity() -> None:
 
 
 def test_interval_coverage_pooled_over_regimes() -> None:
-    parts = [_run(r).saved for r in BATTERY]
+    """Pooled over the regimes the model is built for (not keuze-op-type: biased, so its
+    intervals miss; that regime fails above)."""
+    parts = [_run(r).saved for r in BATTERY if r != "keuze-op-type"]
     toe = [p[p["model"] == "toe"] for p in parts]
     covered = sum(float((t["coverage"] * t["clients"]).sum()) for t in toe)
     clients = sum(float(t["clients"].sum()) for t in toe)
