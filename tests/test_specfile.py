@@ -167,3 +167,12 @@ def test_a_catalogue_without_instruments_of_the_meter_fits_autonomous_outflow(
                  "--out", str(out)]) == 0  # fmt: skip
     ranking = pd.read_csv(out / "ranking.csv", keep_default_na=False)
     assert len(ranking) > 100 and set(ranking["best_instrument"]) == {"geen"}
+
+
+def test_the_entry_process_of_the_timing_of_events_model_is_set_in_the_file() -> None:
+    text = default_spec_yaml()
+    assert "entry_process: separate" in text  # the default, said in the file
+    first = parse_spec_text(text.replace("entry_process: separate", "entry_process: first"))
+    assert first.spec.entry_process == "first"
+    with pytest.raises(SpecFileError, match="entry_process must be one of"):
+        parse_spec_text(text.replace("entry_process: separate", "entry_process: sometimes"))

@@ -24,7 +24,7 @@ import yaml
 
 from rendement.contract.schema import END_REASONS, METERS
 from rendement.errors import RendementError
-from rendement.model.spec import FEATURE_LEVELS, ModelSpec
+from rendement.model.spec import ENTRY_PROCESSES, FEATURE_LEVELS, ModelSpec
 from rendement.panel.events import DEFAULT_CENSOR_REASONS
 from rendement.protected import protected_reason
 
@@ -102,6 +102,11 @@ calendar: {str(spec.calendar).lower()}
 
 # Unobserved heterogeneity: none, or npmle (timing-of-events model with mass points).
 heterogeneity: none
+
+# Timing-of-events only: which months are at risk of entering an instrument of the meter.
+# separate (re-entries after a trajectory with a level of their own), first (only the
+# first entry of a spell) or all (re-entries like first entries).
+entry_process: {spec.entry_process}
 
 # Months ahead for expected remaining months (at most until the pension age, AOW).
 horizon: {spec.horizon}
@@ -184,6 +189,7 @@ class _Reader:
             "effect_modifiers": lambda n: self.names(n, "effect_modifiers"),
             "calendar": self.boolean,
             "heterogeneity": lambda n: self.choice(n, "heterogeneity", HETEROGENEITY),
+            "entry_process": lambda n: self.choice(n, "entry_process", ENTRY_PROCESSES),
             "horizon": self.horizon,
             "group_cutoffs": self.cutoffs,
             "exits": self.exits,
@@ -376,6 +382,7 @@ def spec_yaml(spec: ModelSpec, heterogeneity: str = "none") -> str:
         "effect_modifiers": d["effect_modifiers"],
         "calendar": d["calendar"],
         "heterogeneity": heterogeneity,
+        "entry_process": d["entry_process"],
         "horizon": d["horizon"],
         "group_cutoffs": d["group_cutoffs"],
         "exits": {"censor": d.get("censor_reasons", []), "outcome": d.get("outcome")},
@@ -391,6 +398,7 @@ COMPARED_FIELDS = (
     ("baseline_cuts", "basisstukken (baseline_cuts)"),
     ("effect_modifiers", "effectmodificatoren"),
     ("calendar", "kalenderjaren"),
+    ("entry_process", "instroom in een instrument (timing-of-events)"),
     ("horizon", "horizon (maanden)"),
     ("group_cutoffs", "grenzen uitstroomgroepen"),
     ("censor_reasons", "eindredenen die censureren"),
