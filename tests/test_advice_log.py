@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 from apikit import CLIENT, days_ago, expert_model_dir, key, running_app
-from rendement_api.db import AdviceLog, AdviceRecord, DecisionRecord, KeyStore, make_engine, migrate
+from logkit import advice, decision
+from rendement_api.db import AdviceLog, KeyStore, make_engine, migrate
 from rendement_api.db.database import current_revision, downgrade, head_revision
 from rendement_api.db.tables import api_key, metadata
 from rendement_api.errors import DecisionExistsError, KeyStoreError
@@ -75,23 +76,6 @@ def engine(db_url: str) -> Iterator[Any]:
     e.dispose()
 
 
-def _advice(advice_id: str, when: dt.datetime, user: str = "km01", **kw: Any) -> AdviceRecord:
-    base: dict[str, Any] = {
-        "role": "caseworker", "team": "noord", "kind": "advice", "meter": "reintegratie",
-        "model_version": "2026-01", "model_kind": "estimated", "input_sha256": "a" * 64,
-        "outputs": {"best_instrument": "jobhunt", "p_outflow_6m": 0.2},
-        "client_id": "K1", "best_instrument": "jobhunt",
-    }  # fmt: skip
-    base.update(kw)
-    return AdviceRecord(advice_id=advice_id, created_at=when, user_id=user, **base)
-
-
-def _decision(advice_id: str, when: dt.datetime, decision: str = "afgeweken") -> DecisionRecord:
-    return DecisionRecord(
-        advice_id, when, "km01", "caseworker", "noord", decision, "jobhunt", "taal", "Eerst taal"
-    )
-
-
 def test_migrations_build_the_declared_schema_and_go_back(engine: Any) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
@@ -111,14 +95,14 @@ def test_migrations_build_the_declared_schema_and_go_back(engine: Any) -> None:
 def test_log_round_trip_and_one_decision_per_advice(engine: Any) -> None:
     log = AdviceLog(engine)
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
-    rec = _advice("a1", now, outputs={"tekst": "één advies", "n": [1, 2.5, None]})
+    rec = advice("a1", now, outputs={"tekst": "één advies", "n": [1, 2.5, None]})
     log.append_advice(rec)
     assert log.advice("a1") == rec
     assert log.advice("a2") is None
-    log.append_decision(_decision("a1", now))
-    assert log.decision_for("a1") == _decision("a1", now)
+    log.append_decision(decision("a1", now))
+    assert log.decision_for("a1") == decision("a1", now)
     with pytest.raises(DecisionExistsError):
-        log.append_decision(_decision("a1", now, "gevolgd"))
+        log.append_decision(decision("a1", now, "gevolgd"))
     assert log.count() == (1, 1)
 
 
@@ -131,8 +115,8 @@ def test_the_log_is_append_only(engine: Any) -> None:
         "advices_of_client", "newest_sealed_advice",
     }  # fmt: skip
     now = dt.datetime.now(dt.UTC)
-    log.append_advice(_advice("a1", now))
-    log.append_decision(_decision("a1", now))
+    log.append_advice(advice("a1", now))
+    log.append_decision(decision("a1", now))
     for table, column in (("advice", "user_id"), ("decision", "reason")):
         with pytest.raises(DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(text(f"UPDATE {table} SET {column} = 'changed'"))
@@ -142,13 +126,13 @@ def test_the_log_is_append_only(engine: Any) -> None:
 
 def test_purge_removes_what_is_older_than_the_retention(engine: Any) -> None:
     log = AdviceLog(engine)
-    log.append_advice(_advice("old", days_ago(200)))
-    log.append_decision(_decision("old", days_ago(199)))
-    log.append_advice(_advice("old-no-decision", days_ago(190)))
-    log.append_advice(_advice("old-young-decision", days_ago(300)))
-    log.append_decision(_decision("old-young-decision", days_ago(10)))
-    log.append_advice(_advice("young", days_ago(100)))
-    log.append_decision(_decision("young", days_ago(99)))
+    log.append_advice(advice("old", days_ago(200)))
+    log.append_decision(decision("old", days_ago(199)))
+    log.append_advice(advice("old-no-decision", days_ago(190)))
+    log.append_advice(advice("old-young-decision", days_ago(300)))
+    log.append_decision(decision("old-young-decision", days_ago(10)))
+    log.append_advice(advice("young", days_ago(100)))
+    log.append_decision(decision("young", days_ago(99)))
     done = log.purge(MIN_RETENTION_DAYS)
     assert (done.advices, done.decisions) == (2, 1)
     assert log.advice("old") is None and log.decision_for("old") is None
@@ -262,8 +246,8 @@ def test_startup_purges_expired_records(db_url: str, tmp_path: Path) -> None:
     engine = make_engine(db_url)
     migrate(engine)
     log = AdviceLog(engine)
-    log.append_advice(_advice("expired", days_ago(400)))
-    log.append_advice(_advice("kept", days_ago(20)))
+    log.append_advice(advice("expired", days_ago(400)))
+    log.append_advice(advice("kept", days_ago(20)))
     engine.dispose()
     with running_app(model_dir, db_url) as api:
         assert api.app.state.log.advice("expired") is None
