@@ -140,3 +140,60 @@ def test_type_loglik_ranks_candidates_exactly(data) -> None:
         p.beta, p.gamma, np.array([0.0, -1.0]), np.array([0.0, 0.5]), np.array([0.0, np.log(0.25)])
     )
     assert two.loglik(two.pack(params)) == pytest.approx(cheap, rel=1e-12)
+
+
+def _with_channels(data, n_channels: int, seed: int = 5):
+    """``data`` with every entry row assigned to one of ``n_channels`` entry channels."""
+    from dataclasses import replace
+
+    rng = np.random.default_rng(seed)
+    channel = rng.integers(0, n_channels, size=data.entry.n_rows)
+    return replace(
+        data,
+        entry=replace(data.entry, channel=channel),
+        entry_channels=tuple(f"i{c}" for c in range(n_channels)),
+    )
+
+
+@pytest.mark.parametrize("n_points", [2, 3])
+def test_channel_offsets_have_exact_derivatives(data, n_points: int) -> None:
+    """An entry hazard per instrument with its own type offset: gradient and Hessian exact."""
+    chan = _with_channels(data, 3)
+    lik = MixtureLikelihood(chan, n_points)
+    assert lik.n_params == MixtureLikelihood(data, n_points).n_params + 2 * (n_points - 1)
+    theta = _theta(lik, 10 + n_points)
+    ev = lik.evaluate(theta, order=2)
+    num_g = _numeric_gradient(lik, theta)
+    np.testing.assert_allclose(ev.gradient, num_g, rtol=1e-6, atol=1e-4 * np.abs(num_g).max())
+    num_h = _numeric_hessian(lik, theta)
+    np.testing.assert_allclose(ev.hessian, num_h, rtol=1e-5, atol=1e-4 * np.abs(num_h).max())
+    # mixture-only Hessian: the mass-point block is the same
+    mix = lik.evaluate(theta, order=2, mixture_only=True).hessian
+    first = lik.n_beta + lik.n_gamma
+    np.testing.assert_allclose(mix[first:, first:], ev.hessian[first:, first:], rtol=1e-8)
+
+
+def test_zero_channel_offsets_give_the_one_channel_likelihood(data) -> None:
+    """With every offset 0 the channels are one entry hazard: the same log-likelihood."""
+    lik1 = MixtureLikelihood(data, 2)
+    lik3 = MixtureLikelihood(_with_channels(data, 3), 2)
+    theta1 = _theta(lik1, 3)
+    p = lik1.unpack(theta1)
+    theta3 = lik3.pack(p)  # offsets filled with 0
+    assert lik3.loglik(theta3) == pytest.approx(lik1.loglik(theta1), rel=1e-12)
+    moved = theta3.copy()
+    moved[lik3.param_names().index("mixture:v_entry:i2[2]")] = 1.0
+    assert lik3.loglik(moved) != pytest.approx(lik1.loglik(theta1), rel=1e-9)
+    assert lik3.unpack(theta3).entry_by_channel().shape == (3, 2)
+
+
+def test_gram_without_held_pairs_is_the_same(data, monkeypatch) -> None:
+    """Too many pairs of non-zeros to hold: the sparse product gives the same Gram matrix."""
+    from rendement.hazard.toe import likelihood as lk
+
+    held = lk._SpellSums(data.entry, data.n_spells)
+    monkeypatch.setattr(lk, "MAX_PAIRS", 0)
+    product = lk._SpellSums(data.entry, data.n_spells)
+    assert held.pairs and not product.pairs
+    d = np.random.default_rng(4).normal(size=data.entry.n_rows)
+    np.testing.assert_allclose(product.gram(d), held.gram(d), rtol=1e-10, atol=1e-10)

@@ -24,7 +24,7 @@ import yaml
 
 from rendement.contract.schema import END_REASONS, METERS
 from rendement.errors import RendementError
-from rendement.model.spec import ENTRY_PROCESSES, FEATURE_LEVELS, ModelSpec
+from rendement.model.spec import ENTRY_HAZARDS, ENTRY_PROCESSES, FEATURE_LEVELS, ModelSpec
 from rendement.panel.events import DEFAULT_CENSOR_REASONS
 from rendement.protected import protected_reason
 
@@ -108,6 +108,11 @@ heterogeneity: none
 # first entry of a spell) or all (re-entries like first entries).
 entry_process: {spec.entry_process}
 
+# Timing-of-events only: meter (one hazard of entering any instrument of the meter) or
+# instrument (an entry hazard per instrument, each with its own unobserved type: when
+# caseworkers choose the kind of trajectory on what they see in the client; slower).
+entry_hazard: {spec.entry_hazard}
+
 # Months ahead for expected remaining months (at most until the pension age, AOW).
 horizon: {spec.horizon}
 
@@ -190,6 +195,7 @@ class _Reader:
             "calendar": self.boolean,
             "heterogeneity": lambda n: self.choice(n, "heterogeneity", HETEROGENEITY),
             "entry_process": lambda n: self.choice(n, "entry_process", ENTRY_PROCESSES),
+            "entry_hazard": lambda n: self.choice(n, "entry_hazard", ENTRY_HAZARDS),
             "horizon": self.horizon,
             "group_cutoffs": self.cutoffs,
             "exits": self.exits,
@@ -383,6 +389,7 @@ def spec_yaml(spec: ModelSpec, heterogeneity: str = "none") -> str:
         "calendar": d["calendar"],
         "heterogeneity": heterogeneity,
         "entry_process": d["entry_process"],
+        "entry_hazard": d["entry_hazard"],
         "horizon": d["horizon"],
         "group_cutoffs": d["group_cutoffs"],
         "exits": {"censor": d.get("censor_reasons", []), "outcome": d.get("outcome")},
@@ -399,6 +406,7 @@ COMPARED_FIELDS = (
     ("effect_modifiers", "effectmodificatoren"),
     ("calendar", "kalenderjaren"),
     ("entry_process", "instroom in een instrument (timing-of-events)"),
+    ("entry_hazard", "instroomkans per instrument of per meter (timing-of-events)"),
     ("horizon", "horizon (maanden)"),
     ("group_cutoffs", "grenzen uitstroomgroepen"),
     ("censor_reasons", "eindredenen die censureren"),

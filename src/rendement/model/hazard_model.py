@@ -18,6 +18,7 @@ for parameter draws):
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -67,22 +68,41 @@ class Heterogeneity:
     #: Which months are at risk of entering an instrument of the meter (see
     #: :data:`rendement.model.spec.ENTRY_PROCESSES`); ``"all"`` for models of before the choice.
     entry_process: str = "all"
+    #: Instruments with an entry hazard of their own (``entry_hazard`` instrument); their
+    #: entry parameters are named ``<instrument>|<term>``. Empty: one hazard for the meter.
+    entry_channels: tuple[str, ...] = ()
+    #: Per channel after the first, the types' offsets to ``entry_locations``.
+    channel_offsets: tuple[tuple[float, ...], ...] = ()
+
+    def channel_locations(self) -> dict[str, tuple[float, ...]]:
+        """Entry location of every type per channel (instrument)."""
+        base = self.entry_locations
+        out = {c: base for c in self.entry_channels[:1]}
+        for c, off in zip(self.entry_channels[1:], self.channel_offsets, strict=True):
+            out[c] = tuple(b + o for b, o in zip(base, off, strict=True))
+        return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "locations": list(self.locations),
             "probabilities": list(self.probabilities),
             "entry_locations": list(self.entry_locations),
             "entry_process": self.entry_process,
         }
+        if self.entry_channels:
+            out["entry_channels"] = list(self.entry_channels)
+            out["channel_offsets"] = [list(o) for o in self.channel_offsets]
+        return out
 
     @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Heterogeneity:
+    def from_dict(cls, d: Mapping[str, Any]) -> Heterogeneity:
         return cls(
             tuple(float(x) for x in d["locations"]),
             tuple(float(x) for x in d["probabilities"]),
             tuple(float(x) for x in d.get("entry_locations", ())),
             str(d.get("entry_process", "all")),
+            tuple(str(c) for c in d.get("entry_channels", ())),
+            tuple(tuple(float(x) for x in o) for o in d.get("channel_offsets", ())),
         )
 
 

@@ -16,10 +16,13 @@ meter with only one-off actions keeps a spell at risk until its first start
 (later ones cannot be seen in the states). Everything is derived from the
 ``in:X``/``after:X`` flags (:func:`entry_risk`). The entry design is a baseline
 piece per elapsed month (the outflow pieces) plus the client terms at inflow
-(plus calendar years when the specification has them). Which instrument is
-chosen at entry is assumed to depend on observed characteristics only (the
-simulator's multinomial choice); that factor of the likelihood does not involve
-the type and is left out.
+(plus calendar years when the specification has them). With ``entry_hazard``
+``meter`` (the default) which instrument is chosen at entry is assumed to depend on
+observed characteristics only; that factor of the likelihood does not involve the
+type and is left out. With ``entry_hazard`` ``instrument`` every instrument of the
+meter has an entry hazard of its own (*channels*: the months at risk repeated per
+instrument, the event where that instrument starts, terms ``<instrument>|<term>``)
+with its own type offset, so the kind of trajectory may depend on the type.
 
 Pieces or levels in which nobody entered have an entry hazard of 0 at the
 maximum (separation): their months are left out of the entry equation and the
@@ -62,6 +65,11 @@ class TimingDesign:
     n_person_months: int
     n_entries: int
     entry_months: int = 0  # distinct elapsed months in which somebody entered (timing variation)
+
+    @property
+    def entry_channels(self) -> tuple[str, ...]:
+        """Instruments with an entry hazard of their own (empty: one hazard for the meter)."""
+        return self.data.entry_channels
 
 
 def timing_design(
@@ -126,7 +134,7 @@ def timing_design(
 
     meter = [c for c in meter_codes if c in codes]
     one_off = [c for c in meter if c in set(one_off_codes)]
-    entry, no_entry, dropped, n_entries, entry_months = _entry_rows(
+    entry, no_entry, dropped, n_entries, entry_months, channels = _entry_rows(
         spec,
         spell,
         month,
@@ -140,7 +148,7 @@ def timing_design(
         episode_starts(months, codes),
         spec.entry_process,
     )
-    data = TimingData(outflow, entry, len(used), cluster)
+    data = TimingData(outflow, entry, len(used), cluster, channels)
     return TimingDesign(
         data=data,
         spell_rows=used.astype(np.int64),
@@ -182,6 +190,33 @@ def entry_risk(
     through the third array).
     """
     n = len(month)
+    fin = np.asarray(in_flags) != 0
+    fafter = np.asarray(after_flags) != 0
+    meter_start = instrument_starts(spell, month, in_flags, after_flags, restart)
+    meter_start &= np.asarray(meter, dtype=bool)[None, :]
+    event: np.ndarray = np.asarray(meter_start.any(axis=1), dtype=bool)
+    busy = (fin & ~meter_start).any(axis=1)
+    at_risk = ~busy | event
+    first = first_entry_month(spell, month, event, int(spell.max()) + 1 if n else 0)[spell]
+    # the history before this month already holds a start of the meter (after-flags of the
+    # meter count too: a trajectory that started before the data's first month)
+    earlier = (first > 0) & (month > first)
+    earlier |= (fafter & np.asarray(meter, dtype=bool)[None, :]).any(axis=1) & ~event
+    if one_off_only or process == "first":
+        at_risk &= ~earlier
+        event &= ~earlier
+    return at_risk, event, earlier
+
+
+def instrument_starts(
+    spell: np.ndarray,
+    month: np.ndarray,
+    in_flags: np.ndarray,
+    after_flags: np.ndarray,
+    restart: np.ndarray | None = None,
+) -> np.ndarray:
+    """``(n, J)``: instrument ``j`` starts in the person-month (rules of :func:`entry_risk`)."""
+    n = len(month)
     prev = np.zeros(n, dtype=bool)
     if n > 1:
         prev[1:] = (spell[1:] == spell[:-1]) & (month[1:] == month[:-1] + 1)
@@ -196,19 +231,24 @@ def entry_risk(
     start = (fin & ~prev_in) | (fafter & ~prev_after & ~prev_in & ~fin)
     if restart is not None:
         start |= fin & (np.asarray(restart) != 0)
-    meter_start = start & np.asarray(meter, dtype=bool)[None, :]
-    event = meter_start.any(axis=1)
-    busy = (fin & ~meter_start).any(axis=1)
-    at_risk = ~busy | event
-    first = first_entry_month(spell, month, event, int(spell.max()) + 1 if n else 0)[spell]
-    # the history before this month already holds a start of the meter (after-flags of the
-    # meter count too: a trajectory that started before the data's first month)
-    earlier = (first > 0) & (month > first)
-    earlier |= (fafter & np.asarray(meter, dtype=bool)[None, :]).any(axis=1) & ~event
-    if one_off_only or process == "first":
-        at_risk &= ~earlier
-        event &= ~earlier
-    return at_risk, event, earlier
+    return start
+
+
+def started_channel(
+    spell: np.ndarray,
+    month: np.ndarray,
+    in_flags: np.ndarray,
+    after_flags: np.ndarray,
+    channels: Sequence[int],
+    restart: np.ndarray | None = None,
+) -> np.ndarray:
+    """Per person-month the position in ``channels`` (columns of the flags) of the
+    instrument that starts there; -1 when none of them starts."""
+    start = instrument_starts(spell, month, in_flags, after_flags, restart)
+    out = np.full(len(month), -1, dtype=np.int64)
+    for pos, j in reversed(list(enumerate(channels))):
+        out[start[:, j]] = pos
+    return out
 
 
 def episode_starts(months: pd.DataFrame, codes: Sequence[str]) -> np.ndarray | None:
@@ -278,9 +318,10 @@ def _entry_rows(
     one_off: list[str],
     restarts: np.ndarray | None,
     process: str,
-) -> tuple[EquationRows | None, list[str], list[tuple[str, str]], int, int]:
+) -> tuple[EquationRows | None, list[str], list[tuple[str, str]], int, int, tuple[str, ...]]:
     if not meter:
-        return None, [], [("entry equation", "the meter has no instruments in the data")], 0, 0
+        none = [("entry equation", "the meter has no instruments in the data")]
+        return None, [], none, 0, 0, ()
     in_flags = np.column_stack([flags[f"in:{c}"] for c in codes])
     after_flags = np.column_stack([flags[f"after:{c}"] for c in codes])
     is_meter = np.array([c in meter for c in codes])
@@ -289,29 +330,87 @@ def _entry_rows(
     )
     n_entries = int(event.sum())
     if n_entries == 0:
-        return None, [], [("entry equation", "nobody entered an instrument of the meter")], 0, 0
+        none = [("entry equation", "nobody entered an instrument of the meter")]
+        return None, [], none, 0, 0, ()
     entry_months = len(np.unique(month[event]))
     r = np.flatnonzero(at_risk)
     separate = process == "separate" and bool(reentry[r].any())
-    keys = np.column_stack([piece[r], year_idx[r], event[r], reentry[r] if separate else event[r]])
-    grp = collapse_runs(spell[r], keys)
-    f, ev, st = group_rows(grp, event[r])
-    rs = spell[r][f]
+    parts = (spec, spell[r], piece[r], year_idx[r], reentry[r], separate, cdesign)
+    if spec.entry_hazard != "instrument" or len(meter) < 2:
+        rows, no_entry, reasons = _identify_entry(_channel_rows(*parts, event[r]))
+        return rows, no_entry, reasons, n_entries, entry_months, ()
+    which = started_channel(
+        spell, month, in_flags, after_flags, [codes.index(c) for c in meter], restarts
+    )[r]
+    blocks: list[tuple[str, EquationRows]] = []
+    no_entry, reasons = [], []
+    for pos, code in enumerate(meter):
+        if not (which == pos).any():
+            reasons.append((f"{code}|*", "nobody entered this instrument: entry hazard 0"))
+            continue
+        rows, ne, rs = _identify_entry(_channel_rows(*parts, which == pos))
+        blocks.append((code, rows))
+        no_entry += [f"{code}|{t}" for t in ne]
+        reasons += [(f"{code}|{t}", why) for t, why in rs]
+    return (
+        _stack_channels(blocks),
+        no_entry,
+        reasons,
+        n_entries,
+        entry_months,
+        tuple(c for c, _ in blocks),
+    )
+
+
+def _channel_rows(
+    spec: ModelSpec,
+    spell: np.ndarray,
+    piece: np.ndarray,
+    year_idx: np.ndarray,
+    reentry: np.ndarray,
+    separate: bool,
+    cdesign: pd.DataFrame,
+    event: np.ndarray,
+) -> EquationRows:
+    """Collapsed entry rows of the months at risk (already selected) with ``event``."""
+    keys = np.column_stack([piece, year_idx, event, reentry if separate else event])
+    grp = collapse_runs(spell, keys)
+    f, ev, st = group_rows(grp, event)
+    rs = spell[f]
     cvals = cdesign.to_numpy(dtype=np.float64)
     blocks: list[sp.csr_matrix] = [
-        _one_hot(piece[r][f], len(spec.baseline_cuts)),
+        _one_hot(piece[f], len(spec.baseline_cuts)),
         sp.csr_matrix(cvals[rs]),
     ]
     names = spec.baseline_terms() + list(cdesign.columns)
     if separate:
-        blocks.append(sp.csr_matrix(reentry[r][f].astype(np.float64)[:, None]))
+        blocks.append(sp.csr_matrix(reentry[f].astype(np.float64)[:, None]))
         names.append(REENTRY_TERM)
     if spec.calendar:
-        blocks.append(_one_hot(year_idx[r][f], len(spec.calendar_years))[:, 1:])
+        blocks.append(_one_hot(year_idx[f], len(spec.calendar_years))[:, 1:])
         names += spec.calendar_terms()
     exog = sp.csr_matrix(sp.hstack(blocks, format="csr"))
-    rows = EquationRows(exog, tuple(names), ev, st, rs)
-    return (*_identify_entry(rows), n_entries, entry_months)
+    return EquationRows(exog, tuple(names), ev, st, rs)
+
+
+def _stack_channels(blocks: list[tuple[str, EquationRows]]) -> EquationRows:
+    """One entry equation from the channels' rows: block-diagonal columns ``code|term``,
+    rows sorted by spell, each row with its channel."""
+    exog = sp.block_diag([b.exog for _, b in blocks], format="csr")
+    names = tuple(f"{code}|{t}" for code, b in blocks for t in b.columns)
+    spell = np.concatenate([b.spell for _, b in blocks])
+    channel = np.concatenate(
+        [np.full(b.n_rows, i, dtype=np.int64) for i, (_, b) in enumerate(blocks)]
+    )
+    order = np.argsort(spell, kind="stable")
+    return EquationRows(
+        sp.csr_matrix(exog[order]),
+        names,
+        np.concatenate([b.events for _, b in blocks])[order],
+        np.concatenate([b.stays for _, b in blocks])[order],
+        spell[order],
+        channel[order],
+    )
 
 
 def _identify_entry(rows: EquationRows) -> tuple[EquationRows, list[str], list[tuple[str, str]]]:

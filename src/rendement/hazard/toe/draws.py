@@ -65,11 +65,15 @@ def _estimate(model: HazardModel, terms: list[str]) -> np.ndarray:
         if t.startswith("mixture:"):
             name, k = t.removeprefix("mixture:").rstrip("]").split("[")
             i = int(k) - 1
-            source = {
-                "v_outflow": het.locations,
-                "v_entry": het.entry_locations,
-                "logit": tuple(logits),
-            }[name]
+            offsets = dict(zip(het.entry_channels[1:], het.channel_offsets, strict=True))
+            if name.startswith("v_entry:"):
+                source = offsets[name.removeprefix("v_entry:")]
+            else:
+                source = {
+                    "v_outflow": het.locations,
+                    "v_entry": het.entry_locations,
+                    "logit": tuple(logits),
+                }[name]
             values.append(float(source[i]))
         elif t.startswith("entry:"):
             values.append(float(ep[t.removeprefix("entry:")]))
@@ -86,12 +90,15 @@ def _model_at(model: HazardModel, terms: list[str], theta: np.ndarray) -> Hazard
     v_o = np.zeros(K)
     v_e = np.zeros(K) if het.entry_locations else np.zeros(0)
     logits = np.zeros(K)
+    offsets = {c: np.zeros(K) for c in het.entry_channels[1:]}
     params = model.params.copy()
     entry = model.entry_params.copy() if model.entry_params is not None else None
     for t, value in zip(terms, theta, strict=True):
         if t.startswith("mixture:"):
             name, k = t.removeprefix("mixture:").rstrip("]").split("[")
-            {"v_outflow": v_o, "v_entry": v_e, "logit": logits}[name][int(k) - 1] = value
+            target = {"v_outflow": v_o, "v_entry": v_e, "logit": logits}
+            target |= {f"v_entry:{c}": o for c, o in offsets.items()}
+            target[name][int(k) - 1] = value
         elif t.startswith("entry:"):
             if entry is not None:
                 entry[t.removeprefix("entry:")] = value
@@ -104,5 +111,7 @@ def _model_at(model: HazardModel, terms: list[str], theta: np.ndarray) -> Hazard
         tuple(float(x) for x in p),
         tuple(float(x) for x in v_e),
         het.entry_process,
+        het.entry_channels,
+        tuple(tuple(float(x) for x in offsets[c]) for c in het.entry_channels[1:]),
     )
     return replace(model, params=params, heterogeneity=drawn, entry_params=entry)

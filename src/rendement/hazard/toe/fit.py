@@ -202,9 +202,13 @@ def fit_timing_of_events(
         entry_cov=entry_cov,
         all_params=theta,
         all_cov=all_cov,
-        mass_points=_mass_point_table(
-            unpacked.v_outflow, unpacked.v_entry, unpacked.logits, all_cov, lik
+        mass_points=_channel_columns(
+            _mass_point_table(unpacked.v_outflow, unpacked.v_entry, unpacked.logits, all_cov, lik),
+            unpacked,
+            all_cov,
+            lik,
         ),
+        entry_channels=design.entry_channels,
         cov_type="cluster:client",
         loglik=best.loglik,
         converged=best.maximum.converged,
@@ -364,19 +368,41 @@ def _mass_point_table(
     )
 
 
+def _channel_columns(
+    table: pd.DataFrame, params: MixtureParams, cov: pd.DataFrame, lik: MixtureLikelihood
+) -> pd.DataFrame:
+    """The mass-point table with, per entry channel after the first, the type's offset
+    (``offset:<instrument>``: its entry location there is ``v_entry`` plus the offset)."""
+    channels = lik.data.entry_channels
+    if not lik.has_entry or len(channels) < 2:
+        return table
+    out = table.copy()
+    K = lik.n_points
+    for c, code in enumerate(channels[1:]):
+        names = [f"mixture:v_entry:{code}[{k}]" for k in range(2, K + 1)]
+        se = np.full(K, np.nan)
+        if K > 1:
+            se[1:] = np.sqrt(np.clip(np.diag(cov.loc[names, names].to_numpy()), 0.0, None))
+        out[f"offset:{code}"] = params.channel_offsets[c]
+        out[f"offset:{code}_se"] = se
+    return out
+
+
 def _selection_test(
     lik: MixtureLikelihood, theta: np.ndarray, cov: np.ndarray
 ) -> dict[str, float] | None:
-    """Wald test that the entry locations are all 0 (no selection on unobservables)."""
+    """Wald test that the entry locations (and the channels' offsets) are all 0: no
+    selection on unobservables."""
     K = lik.n_points
     if K < 2 or not lik.has_entry:
         return None
     names = lik.param_names()
-    idx = [names.index(f"mixture:v_entry[{k}]") for k in range(2, K + 1)]
+    idx = [i for i, n in enumerate(names) if n.startswith("mixture:v_entry")]
     v = theta[idx]
     c = cov[np.ix_(idx, idx)]
     try:
         chi2 = float(v @ np.linalg.solve(c, v))
     except np.linalg.LinAlgError:
         return None
-    return {"chi2": chi2, "df": float(K - 1), "p": float(stats.chi2.sf(chi2, K - 1))}
+    df = len(idx)
+    return {"chi2": chi2, "df": float(df), "p": float(stats.chi2.sf(chi2, df))}

@@ -13,7 +13,12 @@ drawn once per spell (spell-level heterogeneity). Type 1 is the reference:
 ``v_o[0] = v_e[0] = 0`` (the baseline pieces carry the level), and
 ``p = softmax(0, a_2, ..., a_K)``.
 
-Parameter vector ``theta = (beta, gamma, v_o[1:], v_e[1:], a[1:])``. The
+With an entry hazard per instrument (``entry_channels``, rows of the entry
+equation carry a channel ``c``), channel ``c >= 1`` of type ``k`` has location
+``v_e[k] + d[c, k]`` (``d[c, 0] = 0``): the kind of trajectory may depend on the
+type too (caseworkers who give the expensive trajectories to the slow leavers).
+
+Parameter vector ``theta = (beta, gamma, v_o[1:], v_e[1:], d[1:, 1:], a[1:])``. The
 gradient and the Hessian are exact: with posterior weights
 ``w_ik = p_k L_ik / L_i`` and per-type spell scores ``g_ik``::
 
@@ -35,6 +40,8 @@ from scipy.special import logsumexp
 
 from rendement.hazard.toe.rows import EquationRows, TimingData
 
+#: Most pairs of non-zeros within rows held for the Gram matrix (about 24 bytes each).
+MAX_PAIRS = 60_000_000
 #: Bounds on the linear predictor inside the likelihood, as in the default estimator.
 ETA_BOUNDS = (-700.0, 6.5)
 
@@ -48,6 +55,21 @@ class MixtureParams:
     v_outflow: np.ndarray  # (K,) with v_outflow[0] = 0
     v_entry: np.ndarray  # (K,) with v_entry[0] = 0 (zeros without entry equation)
     logits: np.ndarray  # (K,) with logits[0] = 0
+    #: ``(C - 1, K)`` offsets of entry channels ``1..C-1`` (column 0 is 0); ``(0, K)`` for one.
+    v_channel: np.ndarray | None = None
+
+    @property
+    def channel_offsets(self) -> np.ndarray:
+        """``(C - 1, K)`` offsets of the entry channels after the first (empty for one channel)."""
+        if self.v_channel is None:
+            return np.zeros((0, len(self.v_outflow)))
+        return np.asarray(self.v_channel, dtype=np.float64).reshape(-1, len(self.v_outflow))
+
+    def entry_by_channel(self) -> np.ndarray:
+        """``(C, K)``: the entry location of every type in every channel."""
+        return self.v_entry[None, :] + np.vstack(
+            [np.zeros((1, self.n_points)), self.channel_offsets]
+        )
 
     @property
     def probabilities(self) -> np.ndarray:
@@ -81,7 +103,7 @@ class _RowPieces:
 
 def _row_pieces(rows: EquationRows, coef: np.ndarray, v: np.ndarray, order: int) -> _RowPieces:
     eta = np.asarray(rows.exog @ coef).ravel()
-    e = np.clip(eta[:, None] + v[None, :], *ETA_BOUNDS)
+    e = np.clip(eta[:, None] + (v[None, :] if v.ndim == 1 else v), *ETA_BOUNDS)
     u = np.exp(e)
     h = -np.expm1(-u)
     ev = rows.events[:, None]
@@ -111,6 +133,13 @@ class MixtureLikelihood:
         self.has_entry = data.entry is not None
         self.n_beta = data.outflow.n_terms
         self.n_gamma = data.entry.n_terms if data.entry is not None else 0
+        self.n_channels = max(len(data.entry_channels), 1) if data.entry is not None else 1
+        channel = data.entry.channel if data.entry is not None else None
+        self._channel = (
+            np.zeros(data.entry.n_rows, dtype=np.int64)
+            if data.entry is not None and channel is None
+            else channel
+        )
         self._agg_o = data.outflow.aggregator(data.n_spells)
         self._agg_e = data.entry.aggregator(data.n_spells) if data.entry is not None else None
         self._sums_o = _SpellSums(data.outflow, data.n_spells)
@@ -118,9 +147,16 @@ class MixtureLikelihood:
 
     # ---- parameter vector ---------------------------------------------------
     @property
-    def n_params(self) -> int:
+    def n_locations(self) -> int:
+        """Number of mass-point location parameters (outflow, entry, channel offsets)."""
         k1 = self.n_points - 1
-        return self.n_beta + self.n_gamma + k1 * (2 if self.has_entry else 1) + k1
+        return k1 * (1 + (self.n_channels + 1 if self.has_entry else 0)) - (
+            k1 if self.has_entry else 0
+        )
+
+    @property
+    def n_params(self) -> int:
+        return self.n_beta + self.n_gamma + self.n_locations + self.n_points - 1
 
     def param_names(self) -> list[str]:
         """Names of the entries of ``theta``: outflow terms, ``entry:``-terms, mixture terms."""
@@ -131,6 +167,8 @@ class MixtureLikelihood:
         names += [f"mixture:v_outflow[{k}]" for k in ks]
         if self.has_entry:
             names += [f"mixture:v_entry[{k}]" for k in ks]
+            for c in self.data.entry_channels[1:]:
+                names += [f"mixture:v_entry:{c}[{k}]" for k in ks]
         names += [f"mixture:logit[{k}]" for k in ks]
         return names
 
@@ -146,18 +184,27 @@ class MixtureLikelihood:
         i += self.n_gamma
         v_o = np.r_[0.0, theta[i : i + k1]]
         i += k1
+        n_off = self.n_channels - 1
         if self.has_entry:
             v_e = np.r_[0.0, theta[i : i + k1]]
             i += k1
+            off = theta[i : i + n_off * k1].reshape(n_off, k1)
+            i += n_off * k1
         else:
             v_e = np.zeros(self.n_points)
+            off = np.zeros((0, k1))
+        v_ch = np.hstack([np.zeros((off.shape[0], 1)), off])
         logits = np.r_[0.0, theta[i : i + k1]]
-        return MixtureParams(beta, gamma, v_o, v_e, logits)
+        return MixtureParams(beta, gamma, v_o, v_e, logits, v_ch)
 
     def pack(self, params: MixtureParams) -> np.ndarray:
         parts = [params.beta, params.gamma, params.v_outflow[1:] - params.v_outflow[0]]
         if self.has_entry:
             parts.append(params.v_entry[1:] - params.v_entry[0])
+            off = params.channel_offsets
+            if off.shape[0] != self.n_channels - 1:
+                off = np.zeros((self.n_channels - 1, self.n_points))
+            parts.append((off[:, 1:] - off[:, :1]).ravel())
         parts.append(params.logits[1:] - params.logits[0])
         return np.concatenate([np.asarray(p, dtype=np.float64) for p in parts])
 
@@ -183,7 +230,7 @@ class MixtureLikelihood:
         spell_ll = np.asarray(self._agg_o @ out.loglik)
         ent = None
         if data.entry is not None and self._agg_e is not None:
-            ent = _row_pieces(data.entry, p.gamma, p.v_entry, order)
+            ent = _row_pieces(data.entry, p.gamma, self._entry_locations(p), order)
             spell_ll = spell_ll + np.asarray(self._agg_e @ ent.loglik)
         joint = spell_ll + log_p[None, :]
         ll_i = logsumexp(joint, axis=1)
@@ -209,6 +256,13 @@ class MixtureLikelihood:
         grad_parts.append(gv_o[1:])
         if self.has_entry:
             grad_parts.append(gv_e[1:])
+            if ent is not None and self.n_channels > 1:
+                assert w_e is not None and ent.d1 is not None and self._channel is not None
+                wd = w_e * ent.d1
+                per = np.column_stack(
+                    [np.bincount(self._channel, wd[:, k], self.n_channels) for k in range(K)]
+                )
+                grad_parts.append(per[1:, 1:].ravel())
         grad_parts.append(w.sum(axis=0)[1:] - data.n_spells * probs[1:])
         gradient = np.concatenate(grad_parts)
         if order < 2:
@@ -216,6 +270,12 @@ class MixtureLikelihood:
 
         hessian, scores = self._hessian(out, ent, w, w_o, w_e, probs, mixture_only)
         return Evaluation(total, ll_i, w, gradient, hessian, scores)
+
+    def _entry_locations(self, p: MixtureParams) -> np.ndarray:
+        """Per entry row and type the location: ``(K,)`` for one channel, else ``(R, K)``."""
+        if self.n_channels == 1:
+            return p.v_entry
+        return p.entry_by_channel()[self._channel]
 
     def type_loglik(
         self, theta: np.ndarray, v_outflow: np.ndarray, v_entry: np.ndarray
@@ -247,11 +307,28 @@ class MixtureLikelihood:
             ("gamma", self.n_gamma),
             ("v_o", k1),
             ("v_e", k1 if self.has_entry else 0),
+            ("v_c", k1 * (self.n_channels - 1) if self.has_entry else 0),
             ("a", k1),
         ):
             sl[name] = slice(i, i + size)
             i += size
         return sl
+
+    def _entry_location_rows(self, sl: dict[str, slice]) -> list[tuple[int, int, np.ndarray]]:
+        """The entry location parameters: (index in theta, type, 0/1 weight of each entry row).
+
+        ``v_e[k]`` moves every entry row of type ``k``, the offset ``d[c, k]`` the rows
+        of channel ``c``.
+        """
+        K = self.n_points
+        assert self._channel is not None
+        ones = np.ones(len(self._channel))
+        out = [(sl["v_e"].start + k - 1, k, ones) for k in range(1, K)]
+        for c in range(1, self.n_channels):
+            m = (self._channel == c).astype(np.float64)
+            for k in range(1, K):
+                out.append((sl["v_c"].start + (c - 1) * (K - 1) + k - 1, k, m))
+        return out
 
     def _hessian(
         self,
@@ -292,13 +369,15 @@ class MixtureLikelihood:
             assert self._sums_e is not None
             if full:
                 A[sl["gamma"], sl["gamma"]] = self._sums_e.gram(wd2_e.sum(axis=1))
-            for k in range(1, K):
-                j = sl["v_e"].start + k - 1
+            locs = self._entry_location_rows(sl)
+            for j, k, m in locs:
                 if full:
-                    col = np.asarray(Z.T @ wd2_e[:, k]).ravel()
+                    col = np.asarray(Z.T @ (wd2_e[:, k] * m)).ravel()
                     A[sl["gamma"], j] = col
                     A[j, sl["gamma"]] = col
-                A[j, j] = wd2_e[:, k].sum()
+                for j2, k2, m2 in locs:
+                    if k2 == k:
+                        A[j, j2] = float((wd2_e[:, k] * m * m2).sum())
         pa = probs[1:]
         A[sl["a"], sl["a"]] = -S * (np.diag(pa) - np.outer(pa, pa))
 
@@ -323,8 +402,9 @@ class MixtureLikelihood:
                 assert ent.d1 is not None
                 if full:
                     G[:, at("gamma")] = self._sums_e.per_spell(ent.d1[:, k])
-                if k >= 1:
-                    G[:, at("v_e").start + k - 1] = self._agg_e @ ent.d1[:, k]
+                for j, kk, m in self._entry_location_rows(sl):
+                    if kk == k:
+                        G[:, j - first] = self._agg_e @ (ent.d1[:, k] * m)
             da = -pa.copy()
             if k >= 1:
                 da[k - 1] += 1.0
@@ -361,8 +441,13 @@ class _SpellSums:
         self.nz_row = nz_row
         self.nz_val = X.data.astype(np.float64)
         self.spell_target = rows.spell[nz_row].astype(np.int64) * P + X.indices
-        # pairs (a, b) of non-zeros in the same row
+        # pairs (a, b) of non-zeros in the same row; too many to hold (an entry hazard per
+        # instrument multiplies the rows): the Gram matrix by a sparse product instead
         counts = np.diff(X.indptr).astype(np.int64)
+        self.X = X
+        self.pairs = int((counts * counts).sum()) <= MAX_PAIRS
+        if not self.pairs:
+            return
         pair_row = np.repeat(np.arange(X.shape[0]), counts * counts)
         start = np.repeat(X.indptr[:-1].astype(np.int64), counts * counts)
         offset = np.arange(len(pair_row)) - np.repeat(
@@ -381,6 +466,8 @@ class _SpellSums:
         return out.reshape(self.n_spells, self.P)
 
     def gram(self, d: np.ndarray) -> np.ndarray:
+        if not self.pairs:
+            return np.asarray((self.X.T @ self.X.multiply(d[:, None]).tocsr()).todense())
         w = self.pair_val * d[self.pair_row]
         return np.bincount(self.pair_target, weights=w, minlength=self.P * self.P).reshape(
             self.P, self.P

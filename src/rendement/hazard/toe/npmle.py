@@ -128,7 +128,8 @@ def mass_point_problems(
     for a in range(K):
         for b in range(a + 1, K):
             d_o = abs(params.v_outflow[a] - params.v_outflow[b])
-            d_e = abs(params.v_entry[a] - params.v_entry[b]) if has_entry else 0.0
+            where = params.entry_by_channel()
+            d_e = float(np.abs(where[:, a] - where[:, b]).max()) if has_entry else 0.0
             if d_o < MERGE_DISTANCE and d_e < MERGE_DISTANCE:
                 out.append(f"mass points {a + 1} and {b + 1} coincide (they merge into one)")
     return out
@@ -160,15 +161,38 @@ def _with_new_point(
 ) -> np.ndarray:
     log_old = base.logits - logsumexp(base.logits) + math.log1p(-prob)
     logits = np.r_[log_old, math.log(prob)]
+    log_p = logits - logsumexp(logits)
     logits = logits - logits[0]
+    v_out = np.r_[base.v_outflow, v_o]
+    v_ent = np.r_[base.v_entry, v_e]
+    # centre the new mixture: the baseline pieces move so that the average hazard over the
+    # types stays that of the K - 1 point estimate (without this, a slow new type lowers
+    # the average hazard, the mass-point screen undoes it by merging the new point away)
+    beta = _shift_baseline(base.beta, lik.data.outflow.columns, logsumexp(log_p + v_out))
+    gamma = base.gamma
+    if lik.data.entry is not None:
+        gamma = _shift_baseline(gamma, lik.data.entry.columns, logsumexp(log_p + v_ent))
     params = MixtureParams(
-        beta=base.beta,
-        gamma=base.gamma,
-        v_outflow=np.r_[base.v_outflow, v_o],
-        v_entry=np.r_[base.v_entry, v_e],
+        beta=beta,
+        gamma=gamma,
+        v_outflow=v_out,
+        v_entry=v_ent,
         logits=logits,
+        v_channel=np.hstack(
+            [base.channel_offsets, np.zeros((base.channel_offsets.shape[0], 1))]
+        ),  # the new type enters every instrument alike to start with
     )
     return lik.pack(params)
+
+
+def _shift_baseline(coef: np.ndarray, columns: tuple[str, ...], shift: float) -> np.ndarray:
+    """``coef`` with every baseline piece (``baseline:...`` or ``<channel>|baseline:...``)
+    lowered by ``shift``: each row has one piece, so every linear predictor moves by it."""
+    out = np.array(coef, dtype=np.float64, copy=True)
+    for j, c in enumerate(columns):
+        if c.split("|")[-1].startswith("baseline:"):
+            out[j] -= shift
+    return out
 
 
 def _candidates(

@@ -52,8 +52,7 @@ class Maximum:
 def bounds(lik: MixtureLikelihood) -> np.ndarray:
     """Upper bound on ``|theta_j|`` (infinite for the coefficients)."""
     n_fixed = lik.n_beta + lik.n_gamma
-    k1 = lik.n_points - 1
-    n_loc = k1 * (2 if lik.has_entry else 1)
+    n_loc = lik.n_locations
     out = np.full(lik.n_params, np.inf)
     out[n_fixed : n_fixed + n_loc] = LOCATION_BOUND
     out[n_fixed + n_loc :] = LOGIT_BOUND

@@ -35,7 +35,12 @@ from scipy.special import logsumexp
 from rendement.contract.folder import DataFolder
 from rendement.errors import ModelMismatchError
 from rendement.hazard.design import PanelLike
-from rendement.hazard.toe.design import REENTRY_TERM, entry_risk, episode_starts
+from rendement.hazard.toe.design import (
+    REENTRY_TERM,
+    entry_risk,
+    episode_starts,
+    started_channel,
+)
 from rendement.model.hazard_model import HazardModel
 
 
@@ -223,20 +228,46 @@ class _EntryMonths:
     event: np.ndarray
     reentry: np.ndarray
     years: np.ndarray | None
+    channel: np.ndarray | None = None  # position in het.entry_channels of the start (-1: none)
 
     def loglik(
         self, model: HazardModel, design: pd.DataFrame, locations: np.ndarray, n: int
     ) -> np.ndarray:
+        het = model.heterogeneity
+        assert het is not None
+        if not het.entry_channels or self.channel is None:
+            return self._equation(model, design, "", self.event, locations, n)
+        out = np.zeros((n, len(locations)))
+        where = het.channel_locations()
+        for pos, code in enumerate(het.entry_channels):
+            loc = np.asarray(where[code], dtype=float)
+            out += self._equation(model, design, f"{code}|", self.channel == pos, loc, n)
+        return out
+
+    def _equation(
+        self,
+        model: HazardModel,
+        design: pd.DataFrame,
+        prefix: str,
+        event: np.ndarray,
+        locations: np.ndarray,
+        n: int,
+    ) -> np.ndarray:
+        """One entry hazard (the meter's, or one instrument's: terms ``prefix + term``)."""
         ep = model.entry_params
         assert ep is not None
-        base_vals = np.array([float(ep.get(t, 0.0)) for t in model.spec.baseline_terms()])
+
+        def coef(t: str) -> float:
+            return float(ep.get(prefix + t, 0.0))
+
+        base_vals = np.array([coef(t) for t in model.spec.baseline_terms()])
         eta_e = base_vals[model.spec.baseline_piece(self.month)]
-        eta_e = eta_e + (design.to_numpy() @ _coefs(ep, design.columns))[self.row]
-        eta_e = eta_e + float(ep.get(REENTRY_TERM, 0.0)) * self.reentry
+        eta_e = eta_e + (design.to_numpy() @ np.array([coef(t) for t in design.columns]))[self.row]
+        eta_e = eta_e + coef(REENTRY_TERM) * self.reentry
         if self.years is not None and model.spec.calendar_terms():
-            cal = np.array([0.0] + [float(ep.get(t, 0.0)) for t in model.spec.calendar_terms()])
+            cal = np.array([0.0] + [coef(t) for t in model.spec.calendar_terms()])
             eta_e = eta_e + cal[model.spec.calendar_index(self.years)]
-        return _equation_loglik(eta_e, self.event.astype(np.int8), self.row, locations, n)
+        return _equation_loglik(eta_e, event.astype(np.int8), self.row, locations, n)
 
 
 def _entry_months(
@@ -296,12 +327,21 @@ def _entry_months(
         restarts,
         het.entry_process,
     )
+    channel = None
+    if het.entry_channels:
+        cols = [codes.index(c) for c in het.entry_channels if c in codes]
+        which = started_channel(row, month, in_flags, after_flags, cols, restarts)
+        # a start of an instrument without an entry hazard of its own (nobody entered it
+        # when the model was fitted) says nothing the model can weigh: the month is left out
+        at_risk &= ~(event & (which < 0))
+        channel = which[at_risk]
     return _EntryMonths(
         row[at_risk],
         month[at_risk],
         event[at_risk],
         reentry[at_risk].astype(np.float64),
         None if years is None else years[at_risk],
+        channel,
     )
 
 

@@ -75,6 +75,8 @@ class TimingOfEventsResults(EstimationResults):
     fit_seconds: float = float("nan")
     settings: dict[str, Any] = field(default_factory=dict)
     selection_test: dict[str, float] | None = None  # Wald test of v_entry = 0 (chi2, df, p)
+    #: Instruments with an entry hazard of their own (empty: one entry hazard for the meter).
+    entry_channels: tuple[str, ...] = ()
 
     # ---- inference -----------------------------------------------------------
     @property
@@ -221,6 +223,10 @@ class TimingOfEventsResults(EstimationResults):
             tuple(float(x) for x in mp["probability"]),
             tuple(float(x) for x in mp["v_entry"]) if self.has_entry else (),
             self.spec.entry_process if self.spec is not None else "first",
+            tuple(self.entry_channels) if self.has_entry else (),
+            tuple(tuple(float(x) for x in mp[f"offset:{c}"]) for c in self.entry_channels[1:])
+            if self.has_entry
+            else (),
         )
 
     def to_model(
@@ -266,6 +272,8 @@ class TimingOfEventsResults(EstimationResults):
                     "all": "every month not in an instrument, re-entries at the same hazard",
                 }[self.spec.entry_process],
                 "entry_process": self.spec.entry_process,
+                "entry_hazard": "instrument" if self.entry_channels else "meter",
+                "channels": list(self.entry_channels),
                 "terms_without_entry": list(self.entry_no_entry),
                 "no_entry_value": NO_ENTRY,
             },

@@ -28,6 +28,9 @@ class EquationRows:
     ``exog`` is a sparse ``(n_rows, n_terms)`` design with columns ``columns``;
     ``events`` (0/1) and ``stays`` (months at risk without the event) per row;
     ``spell`` the spell (``0..n_spells-1``) each row belongs to, rows sorted by spell.
+    ``channel`` (entry equation with an entry hazard per instrument, optional): the
+    instrument (``0..C-1``) each row is at risk of entering; its type location is the
+    entry location plus that channel's offset.
     """
 
     exog: sp.csr_matrix
@@ -35,6 +38,7 @@ class EquationRows:
     events: np.ndarray
     stays: np.ndarray
     spell: np.ndarray
+    channel: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = self.exog.shape[0]
@@ -42,11 +46,18 @@ class EquationRows:
             raise ValueError(
                 f"exog has {self.exog.shape[1]} columns, names given for {len(self.columns)}"
             )
-        for name in ("events", "stays", "spell"):
-            if len(getattr(self, name)) != n:
+        for name in ("events", "stays", "spell", "channel"):
+            if getattr(self, name) is not None and len(getattr(self, name)) != n:
                 raise ValueError(f"{name} has {len(getattr(self, name))} rows, exog has {n}")
         if n and np.any(np.diff(self.spell) < 0):
             raise ValueError("rows must be sorted by spell")
+
+    @property
+    def n_channels(self) -> int:
+        """Number of entry channels (1 without a channel per row)."""
+        if self.channel is None or not len(self.channel):
+            return 1
+        return int(self.channel.max()) + 1
 
     @property
     def n_rows(self) -> int:
@@ -77,15 +88,17 @@ class EquationRows:
     ) -> EquationRows:
         """These rows restricted to a boolean row mask and/or named columns (in that order)."""
         exog, events, stays, spell = self.exog, self.events, self.stays, self.spell
+        channel = self.channel
         if rows is not None:
             mask = np.asarray(rows, dtype=bool)
             exog, events, stays, spell = exog[mask], events[mask], stays[mask], spell[mask]
+            channel = None if channel is None else channel[mask]
         names = self.columns
         if columns is not None:
             idx = [self.columns.index(c) for c in columns]
             exog = exog[:, idx]
             names = tuple(columns)
-        return EquationRows(sp.csr_matrix(exog), names, events, stays, spell)
+        return EquationRows(sp.csr_matrix(exog), names, events, stays, spell, channel)
 
 
 @dataclass(frozen=True)
@@ -101,6 +114,9 @@ class TimingData:
     entry: EquationRows | None
     n_spells: int
     cluster: np.ndarray
+    #: Names of the entry channels (instrument codes) when the entry equation has one
+    #: hazard per instrument; empty for one entry hazard for the meter.
+    entry_channels: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if len(self.cluster) != self.n_spells:
