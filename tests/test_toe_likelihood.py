@@ -189,11 +189,11 @@ def test_zero_channel_offsets_give_the_one_channel_likelihood(data) -> None:
 
 def test_gram_without_held_pairs_is_the_same(data, monkeypatch) -> None:
     """Too many pairs of non-zeros to hold: the sparse product gives the same Gram matrix."""
-    from rendement.hazard.toe import likelihood as lk
+    from rendement.hazard.toe import spell_sums as lk
 
-    held = lk._SpellSums(data.entry, data.n_spells)
+    held = lk.SpellSums(data.entry, data.n_spells)
     monkeypatch.setattr(lk, "MAX_PAIRS", 0)
-    product = lk._SpellSums(data.entry, data.n_spells)
+    product = lk.SpellSums(data.entry, data.n_spells)
     assert held.pairs and not product.pairs
     d = np.random.default_rng(4).normal(size=data.entry.n_rows)
     np.testing.assert_allclose(product.gram(d), held.gram(d), rtol=1e-10, atol=1e-10)
