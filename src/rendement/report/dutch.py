@@ -9,6 +9,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from rendement.model.kind_words import model_kind_words
+
 #: Section titles in Dutch (the report's default language; ``lang="en"`` keeps the English).
 DUTCH_TITLES = {
     "overview": "Samenvatting",
@@ -63,22 +65,6 @@ def dutch_key_figures(table: pd.DataFrame) -> pd.DataFrame:
             .str.replace("follow-up too short", "volgperiode te kort"),
         }
     )
-
-
-#: A model's kind (``HazardModel.kind``) and heterogeneity (``none``/``npmle``) in Dutch words.
-DUTCH_MODEL_KINDS = {
-    "estimated": "geschat model",
-    "expert": "expertmodel",
-    "borrowed": "geleend model",
-    "default": "standaardmodel (zonder heterogeniteit)",
-    "none": "standaardmodel (zonder heterogeniteit)",
-    "npmle": "timing-of-events-model (met onwaarneembare heterogeniteit)",
-}
-
-
-def model_kind_words(kind: str) -> str:
-    """A model kind code in Dutch words for people (unknown codes stay as they are)."""
-    return DUTCH_MODEL_KINDS.get(str(kind), str(kind))
 
 
 class Words:
