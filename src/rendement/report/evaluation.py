@@ -226,15 +226,18 @@ def group_accuracy(clients: pd.DataFrame, window_months: int) -> GroupAccuracy:
             boundaries[h] = float("nan")
             continue
         soon = clients["outflow_group"] <= (1 if h == 6 else 2)
-        right = 0.0
+        right = counted = 0.0
         for predicted_soon in (True, False):
             part = clients[soon == predicted_soon]
             if len(part) == 0:
                 continue
             km = kaplan_meier(part["followed_months"].to_numpy(), part["left"].to_numpy(), [h])
             f = cell(km, h, "observed")
+            if not np.isfinite(f):  # nobody of this side followed h months (a handful censored)
+                continue
             right += len(part) * (f if predicted_soon else 1.0 - f)
-        boundaries[h] = right / n
+            counted += len(part)
+        boundaries[h] = right / counted if counted else float("nan")
     outcome = np.select(
         [
             clients["left"] & (clients["followed_months"] <= 6),

@@ -364,7 +364,9 @@ _FAIRNESS_EN = (
     "differences in outflow (age is a model feature); differences in calibration are errors "
     "that fall unequally. False group-3 rates also differ when groups sit at different "
     "distances from the 18-month boundary (a well-calibrated model cannot have equal error "
-    "rates for groups with different outflow), so read them together with the calibration ratio."
+    "rates for groups with different outflow), so read them together with the calibration ratio. "
+    "The verdict tests all groups at once (bootstrap intervals widened for the number of groups), "
+    "so a disparity marked 'more than chance' for one group here can still be chance there."
 )
 _FAIRNESS_NL = (
     "Geslacht is een beschermd kenmerk: het is nooit een kenmerk van het model en wordt alleen "
@@ -380,5 +382,8 @@ _FAIRNESS_NL = (
     "van het model); verschillen in kalibratie zijn fouten die ongelijk vallen. Het aandeel "
     "onterecht in groep 3 verschilt ook wanneer groepen op verschillende afstand van de grens "
     "van 18 maanden liggen (een goed gekalibreerd model kan geen gelijke foutpercentages hebben "
-    "voor groepen met verschillende uitstroom); lees het dus samen met de kalibratieverhouding."
+    "voor groepen met verschillende uitstroom); lees het dus samen met de kalibratieverhouding. "
+    "Het oordeel toetst alle groepen tegelijk (bootstrap-intervallen verbreed naar het aantal "
+    "groepen), dus een verschil dat hier voor één groep 'meer dan toeval' heet, kan daar nog "
+    "toeval zijn."
 )
