@@ -84,7 +84,12 @@ def _estimated() -> HazardModel:
         "version": "2026-01",
         "training_window": {"first_inflow": "2011-01-11", "until": "2026-01-01"},
         "metrics": {"clients": 2500, "spells": 3284, "person_months": 85779, "events": 2535},
-        "dropped_terms": [{"term": "in:huisbezoek", "reason": "one-off instrument"}],
+        "dropped_terms": [
+            {
+                "term": "in:huisbezoek",
+                "reason": "one-off instrument (duration 0): no months in it, only after it",
+            }
+        ],
     }
     return HazardModel(spec, params, cov, cat, metadata=meta)
 
@@ -114,7 +119,7 @@ def test_card_has_every_register_field_in_order() -> None:
     # counts the Dutch way, with thousands dots
     assert "2.500 cliënten, 3.284 uitkeringsperioden, 85.779 persoonsmaanden" in card
     assert "2011-01-11" in card and "(geschat model)" in card
-    assert "Niet geschat: in:huisbezoek" in card
+    assert "Niet geschat: in:huisbezoek (eenmalig instrument (duur 0)" in card  # in Dutch
     assert "geslacht" in card.lower()
 
 

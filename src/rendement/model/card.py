@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from rendement.dutch_messages import dutch_message
 from rendement.model.hazard_model import HazardModel
 from rendement.model.kind_words import model_kind_words
 from rendement.render import render
@@ -77,6 +78,8 @@ def render_model_card(model: HazardModel, evaluation: Mapping[str, Any] | None =
         features=", ".join(model.spec.features + model.spec.extra_features),
         instruments=", ".join(model.spec.instruments) or "geen",
         mass_points=len(het.locations) if het is not None else 0,
-        dropped=meta.dropped_terms,
+        dropped=[
+            {**d, "reason": dutch_message(str(d.get("reason", "")))} for d in meta.dropped_terms
+        ],
     )
     return text.rstrip() + "\n"

@@ -150,6 +150,19 @@ def fairness_check(
     table["clients"] = table["clients"].astype(int)
     table["group3_clients"] = table["group3_clients"].astype(int)
 
+    warns = _disparity_warnings(table, overall, attribute, threshold, min_clients, lang)
+    return FairnessCheck(attribute, table, horizon, false3_horizon, threshold, warns, min_clients)
+
+
+def _disparity_warnings(
+    table: pd.DataFrame,
+    overall: dict[str, float],
+    attribute: str,
+    threshold: float,
+    min_clients: int,
+    lang: str,
+) -> list[str]:
+    """A warning per group and ratio beyond ``threshold`` (groups of ``min_clients`` or more)."""
     warns = []
     nl = lang == "nl"
     checks = (
@@ -212,4 +225,4 @@ def fairness_check(
                     f"{int(row[count_col])} clients; 95% interval of the ratio "
                     f"{lo:.2f}-{hi:.2f}: {chance})"
                 )
-    return FairnessCheck(attribute, table, horizon, false3_horizon, threshold, warns, min_clients)
+    return warns
