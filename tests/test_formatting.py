@@ -16,6 +16,8 @@ from rendement.formatting import (
     date_text,
     integer,
     money,
+    month_long,
+    month_short,
     months,
     number,
     percent,
@@ -35,6 +37,8 @@ def test_examples() -> None:
     assert date_text("2026-12-07") == "7 december 2026"
     assert date_text(pd.Timestamp("2026-03-01")) == "1 maart 2026"
     assert date_short("2026-12-07") == "07-12-2026"
+    # the steering report's months (index 12 * year + month - 1), from this one module
+    assert month_short(12 * 2026) == "jan 2026" and month_long(12 * 2026 + 11) == "december 2026"
 
 
 def test_missing_values_show_a_dash_and_text_stays_text() -> None:

@@ -133,7 +133,7 @@ def test_summary_counts_and_sums() -> None:
         assert row["klanten"] == (r["outflow_group"] == g).sum()
     noord = s[(s["lijst"] == "Noord") & (s["uitstroomgroep"] == "alle")].iloc[0]
     assert noord["klanten"] == (r["district"] == "Noord").sum()
-    assert set(s["peildatum"]) == {"2026-01-01"} and set(s["soort model"]) == {"estimated"}
+    assert set(s["peildatum"]) == {"2026-01-01"} and set(s["soort model"]) == {"geschat model"}
 
 
 def test_workbook_read_back(tmp_path) -> None:
@@ -223,11 +223,11 @@ def test_summary_sheet_names_the_model_and_flags_an_expert_model(tmp_path) -> No
     assert labels["peildatum"].value == "2026-01-01"
     assert labels["modelversie"].value == "test-1"
     kind = labels["soort model"]
-    assert kind.value.startswith("expert: LET OP: expertmodel")
+    assert kind.value.startswith("LET OP: expertmodel")  # Dutch words, not the code "expert"
     assert kind.font.bold and kind.font.color.rgb.endswith("C00000")
     estimated = write_lists(build_lists(make_score()), tmp_path / "est")
     ws = load_workbook(estimated[0])[SUMMARY_SHEET]
-    assert ws.cell(4, 2).value.startswith("estimated: geschat")
+    assert ws.cell(4, 2).value.startswith("geschat model")
     assert not ws.cell(4, 2).font.bold
 
 

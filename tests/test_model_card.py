@@ -35,7 +35,7 @@ EVALUATION = {
         "cutoff": "2025-01-01",
         "extraction": "2026-01-01",
         "window_months": 12,
-        "clients": 727,
+        "clients": 1727,
     },
     "calibration": {
         "12": {
@@ -84,7 +84,12 @@ def _estimated() -> HazardModel:
         "version": "2026-01",
         "training_window": {"first_inflow": "2011-01-11", "until": "2026-01-01"},
         "metrics": {"clients": 2500, "spells": 3284, "person_months": 85779, "events": 2535},
-        "dropped_terms": [{"term": "in:huisbezoek", "reason": "one-off instrument"}],
+        "dropped_terms": [
+            {
+                "term": "in:huisbezoek",
+                "reason": "one-off instrument (duration 0): no months in it, only after it",
+            }
+        ],
     }
     return HazardModel(spec, params, cov, cat, metadata=meta)
 
@@ -111,8 +116,10 @@ def test_card_has_every_register_field_in_order() -> None:
         body = card.split(f"## {field}\n", 1)[1].split("\n## ", 1)[0]
         assert body.strip(), field
     assert "advies en geen opdracht" in card
-    assert "3284 uitkeringsperioden" in card and "2011-01-11" in card
-    assert "Niet geschat: in:huisbezoek" in card
+    # counts the Dutch way, with thousands dots
+    assert "2.500 cliënten, 3.284 uitkeringsperioden, 85.779 persoonsmaanden" in card
+    assert "2011-01-11" in card and "(geschat model)" in card
+    assert "Niet geschat: in:huisbezoek (eenmalig instrument (duur 0)" in card  # in Dutch
     assert "geslacht" in card.lower()
 
 
@@ -128,7 +135,8 @@ def test_card_with_evaluation_shows_performance_and_fairness() -> None:
     assert "| concordantie (Harrell's C) | 0,693 |" in card
     assert "| tijdsafhankelijke AUC na 18 maanden | volgperiode te kort |" in card
     assert "tussen 3,0% en 79,0%" in card
-    assert "| gender | V | 400 |" in card and "| 2,60 |" in card
+    assert "| geslacht | V | 400 |" in card and "| 2,60 |" in card
+    assert "1.727 cliënten in de uitkering" in card
     assert "2.60x the overall value" in card
     # stored evaluation in the metadata is used when none is given
     m = _estimated()

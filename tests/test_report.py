@@ -161,7 +161,7 @@ def test_expert_model_report_says_expert_and_skips_what_it_cannot(
     spec = tmp_path / "expert.yaml"
     spec.write_text(EXPERT)
     expert = model_from_spec_file(spec)
-    rep = build_report(expert, data)
+    rep = build_report(expert, data, lang="en")
     assert rep.banner is not None and rep.banner.startswith("EXPERT MODEL")
     assert rep.key_figures["holdout"]["refitted"] is False
     coef = rep.section("coefficients").tables["hazard-ratios"]

@@ -46,7 +46,7 @@ def test_cli_writes_report_card_and_figures(
     card = (out.parent / "rapport.model_card.md").read_text()
     c_index = f"{figures['c_index']:.3f}".replace(".", ",")
     assert f"| concordantie (Harrell's C) | {c_index} |" in card
-    assert "Nog niet getoetst" not in card and "| gender | V |" in card
+    assert "Nog niet getoetst" not in card and "| geslacht | V |" in card
     # the checksummed model folder (with its own card) is left as it was
     assert _digests(model_dir) == before
     load_model(model_dir)

@@ -106,3 +106,37 @@ def test_a_hold_out_longer_than_the_data_is_refused(tmp_path: Path) -> None:
     data = read_data_folder(_write(tmp_path / "data", TABLES))
     with pytest.raises(HoldoutError, match="shorter --holdout-months"):
         holdout_sample(_model(), data, holdout_months=30)
+
+
+def test_a_pension_end_is_no_outflow_and_no_loss_of_follow_up(tmp_path: Path) -> None:
+    """The prediction holds a client's chance of outflow at the pension date (nobody leaves
+    bijstand for work after it), so the observed side must count a client whose benefit ended by
+    the AOW as followed to the window's end without outflow (cumulative incidence), not drop them
+    from the risk set: Kaplan-Meier with the AOW as censoring would double the observed outflow
+    here (0.4 against 0.2) and flag the 55+ as miscalibrated."""
+    old = [f"P{i},1958-04-01,M,alleenstaand,laag" for i in range(5)]  # AOW on 2025-04-01
+    young = [f"Y{i},1980-01-01,V,alleenstaand,laag" for i in range(5)]
+    young.append("Z,1990-01-01,V,alleenstaand,laag")  # inflow on the extraction date
+    spells = [f"S{c.split(',')[0]},{c.split(',')[0]},2023-01-01,2025-04-01,aow,1300" for c in old]
+    spells += ["SY0,Y0,2023-01-01,2025-06-10,werk,1300", "SY1,Y1,2023-01-01,2025-06-10,werk,1300"]
+    spells += [f"SY{i},Y{i},2023-01-01,,,1300" for i in range(2, 5)]
+    spells.append("SZ,Z,2026-01-01,,,1300")
+    tables = {
+        **TABLES,
+        "clients": "client_id,birth_date,gender,household_type,education\n"
+        + "\n".join(old + young),
+        "spells": "spell_id,client_id,start_date,end_date,end_reason,monthly_benefit\n"
+        + "\n".join(spells),
+        "trajectories": "trajectory_id,client_id,instrument,start_date,end_date",
+    }
+    data = read_data_folder(_write(tmp_path / "data", tables))
+    sample = holdout_sample(_model(), data, holdout_months=12)
+    c = sample.clients.set_index("client_id")
+    assert (c.loc["P0", "followed_months"], c.loc["P0", "left"]) == (12, False)
+    assert c.loc["P0", "censored_by"] == "aow"
+    # the prediction stops at the pension date: no outflow chance after month 3
+    assert c.loc["P0", "p_outflow_12m"] == pytest.approx(c.loc["P0", "p_outflow_6m"])
+    from rendement.report.evaluation import calibration
+
+    cal = calibration(sample.clients, sample.window_months)
+    assert cal.overall.loc[12, "observed"] == pytest.approx(2 / 10)

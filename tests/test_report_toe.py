@@ -36,4 +36,4 @@ def test_timing_of_events_report_shows_mass_points_and_default_effects() -> None
     # the out-of-time re-fit is a timing-of-events model too, scored with posterior type weights
     assert report.key_figures["holdout"]["refitted"] is True
     assert 0.6 < report.key_figures["c_index"] < 0.95
-    assert any("unobserved heterogeneity" in p for p in report.section("overview").paragraphs)
+    assert any("onwaarneembare heterogeniteit" in p for p in report.section("overview").paragraphs)

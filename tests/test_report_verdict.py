@@ -107,6 +107,6 @@ def test_historical_data_where_every_spell_ended_picks_a_cut_off(tmp_path: Path)
     model, _ = fit_model(data)
     report = build_report(model, data, challenger=False)
     note = " ".join(report.section("verdict").paragraphs)
-    assert "every benefit spell in the data has ended" in note
+    assert "elke uitkeringsperiode in de gegevens is beëindigd" in note  # Dutch by default
     assert report.key_figures["holdout"]["cutoff"] in note
     assert report.key_figures["holdout"]["clients"] > 100

@@ -19,8 +19,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rendement.contract.schema import PROTECTED_ATTRIBUTES
 from rendement.errors import RendementError
+from rendement.protected import is_protected
 from rendement_api.errors import FieldError, OverloadedError, ServiceError
 
 log = logging.getLogger("rendement_api")
@@ -118,7 +118,7 @@ def validation_error(exc: RequestValidationError) -> tuple[int, dict[str, Any]]:
                 "message": message,
                 "errors": [FieldError("clients", message, _expected(err)).to_dict()],
             }
-        if kind == "extra_forbidden" and str(loc[-1]).lower() in PROTECTED_ATTRIBUTES:
+        if kind == "extra_forbidden" and is_protected(str(loc[-1])):
             kind = "protected_attribute"
             message = f"{loc[-1]} is a protected attribute: it is never asked and never used"
         elif kind == "extra_forbidden":

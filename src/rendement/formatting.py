@@ -38,6 +38,32 @@ MONTH_NAMES = (
     "december",
 )
 
+#: Short month names (tables and plot axes of the steering report).
+MONTH_ABBREVIATIONS = (
+    "jan",
+    "feb",
+    "mrt",
+    "apr",
+    "mei",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "okt",
+    "nov",
+    "dec",
+)
+
+
+def month_short(index: int) -> str:
+    """A month index (``12 * year + month - 1``) in short: ``24312`` -> ``jan 2026``."""
+    return f"{MONTH_ABBREVIATIONS[index % 12]} {index // 12}"
+
+
+def month_long(index: int) -> str:
+    """A month index (``12 * year + month - 1``) in words: ``24312`` -> ``januari 2026``."""
+    return f"{MONTH_NAMES[index % 12]} {index // 12}"
+
 
 def is_missing(x: Any) -> bool:
     """``None``, NaN, an infinite number, ``pd.NA`` or ``pd.NaT``."""

@@ -17,7 +17,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from rendement.contract.schema import EDUCATION_LEVELS, HOUSEHOLD_TYPES, PROTECTED_ATTRIBUTES
+from rendement.contract.schema import EDUCATION_LEVELS, HOUSEHOLD_TYPES
+from rendement.protected import protected_reason
 from rendement_api.privacy import looks_like_bsn, text_contains_bsn
 from rendement_api.schemas.common import ModelRef
 from rendement_api.schemas.examples import ADVICE_RESPONSE
@@ -195,10 +196,11 @@ class ClientInput(BaseModel):
     @classmethod
     def _no_protected_extra(cls, v: dict[str, str | float]) -> dict[str, str | float]:
         for name in v:
-            if name.lower() in PROTECTED_ATTRIBUTES:
+            why = protected_reason(name)  # by meaning: geslacht, Female, herkomst, ...
+            if why is not None:
                 raise _custom(
                     "protected_attribute",
-                    f"{name} is a protected attribute: it is never asked and never used",
+                    f"{name} is a protected attribute ({why}): it is never asked and never used",
                     f"extra.{name}",
                     "no protected attributes",
                 )

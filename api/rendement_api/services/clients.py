@@ -21,8 +21,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rendement.protected import protected_reason
 from rendement.timeutil import add_months, months_between
-from rendement_api.errors import FieldError, InvalidInputError, UnknownInstrumentError
+from rendement_api.errors import (
+    FieldError,
+    InvalidInputError,
+    ProtectedAttributeError,
+    UnknownInstrumentError,
+)
 from rendement_api.schemas.advice import ClientInput
 from rendement_api.services.served_model import ServedModel
 
@@ -138,6 +144,7 @@ def client_rows(
     extra_needed = list(model.spec.extra_features)
     problems: list[FieldError] = []
     unknown_instrument = False
+    protected = False
     seen: dict[str, int] = {}
     as_of_ts = pd.Timestamp(as_of)
     back: dict[int, pd.Timestamp] = {}
@@ -256,7 +263,18 @@ def client_rows(
                 )
                 bad = True
         for name in c.extra:
-            if name not in extra_needed:
+            why = protected_reason(name, model.spec.protected)
+            if why is not None:  # by meaning, or declared protected in the model's specification
+                problems.append(
+                    FieldError(
+                        p + f"extra.{name}",
+                        f"{name} is a protected attribute ({why}): it is never asked and never "
+                        "used",
+                        "no protected attributes",
+                    )
+                )
+                protected = bad = True
+            elif name not in extra_needed:
                 problems.append(
                     FieldError(
                         p + f"extra.{name}",
@@ -288,7 +306,13 @@ def client_rows(
         state_in.append(flags_in)
         state_after.append(flags_after)
     if problems:
-        cls = UnknownInstrumentError if unknown_instrument else InvalidInputError
+        cls = (
+            ProtectedAttributeError
+            if protected
+            else UnknownInstrumentError
+            if unknown_instrument
+            else InvalidInputError
+        )
         n = len(problems)
         raise cls(
             f"{n} field{'s' if n != 1 else ''} of the request {'are' if n != 1 else 'is'} invalid",

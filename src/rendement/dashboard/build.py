@@ -21,7 +21,6 @@ from rendement.contract.folder import DataFolder
 from rendement.dashboard.backtest import Backtest, backtest
 from rendement.dashboard.cbs import Share, cbs_indicators
 from rendement.dashboard.forecast import ExpenditureForecast, PensionExits, forecast_expenditure
-from rendement.dashboard.formatting import month_short
 from rendement.dashboard.indicators import (
     TRAJECTORY_METERS,
     monthly_indicators,
@@ -35,6 +34,7 @@ from rendement.dashboard.targets import (
     monthly_targets,
     traffic_light,
 )
+from rendement.formatting import month_short
 from rendement.model.hazard_model import HazardModel
 
 LAYERS = {None: "directie", "district": "lijnmanagement", "caseworker": "operationeel management"}

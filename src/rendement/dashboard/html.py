@@ -15,8 +15,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from rendement.dashboard import plots
 from rendement.dashboard.build import ReportPart, SteeringReport
-from rendement.dashboard.formatting import euro, month_long, month_short, number, percent
 from rendement.dashboard.targets import INDICATORS
+from rendement.formatting import money as euro
+from rendement.formatting import month_long, month_short, number, percent
+from rendement.model.kind_words import model_kind_words
 
 #: Monthly columns shown in the tables, with their Dutch heading and decimals.
 MONTHLY_COLUMNS = (
@@ -109,7 +111,7 @@ def _part_context(part: ReportPart, months: int | None = None) -> dict[str, Any]
         "cbs": [
             {
                 "name": s.name,
-                "share": percent(s.share),
+                "share": percent(s.share, 1),
                 "count": f"{number(s.numerator)} van {number(s.denominator)}",
                 "period": f"{s.start.strftime('%d-%m-%Y')} t/m {s.end.strftime('%d-%m-%Y')}",
             }
@@ -164,7 +166,7 @@ def render_html(report: SteeringReport) -> str:
         "as_of": report.as_of.strftime("%d-%m-%Y"),
         "year": fc.year,
         "model_version": report.model_version,
-        "model_kind": report.model_kind,
+        "model_kind": model_kind_words(report.model_kind),
         "total": _part_context(total),
         "parts": [_part_context(p, months=12) for p in report.parts],
         "by_word": {"district": "district", "caseworker": "klantmanager"}.get(report.by or "", ""),
@@ -180,7 +182,7 @@ def render_html(report: SteeringReport) -> str:
             "level": percent(fc.level, 0),
             "budget": euro(report.budget) if report.budget is not None else None,
             "balance": euro(report.balance) if report.balance is not None else None,
-            "balance_share": percent(report.balance / report.budget)
+            "balance_share": percent(report.balance / report.budget, 1)
             if report.balance is not None and report.budget
             else None,
             "balance_positive": report.balance is not None and report.balance >= 0,

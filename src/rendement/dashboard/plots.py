@@ -15,7 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from rendement.dashboard.forecast import ExpenditureForecast
-from rendement.dashboard.formatting import MONTHS, month_short, number
+from rendement.formatting import MONTH_ABBREVIATIONS, month_short, number
 
 _BLUE, _ORANGE, _GREY, _GREEN, _RED = "#1f5fa8", "#d9731a", "#8a8a8a", "#2e7d32", "#b3261e"
 
@@ -52,7 +52,7 @@ def expenditure_plot(fc: ExpenditureForecast, budget: float | None) -> bytes:
     if budget is not None:
         ax.plot(x, budget / 1e6 * (x + 1) / 12, color=_GREEN, lw=1.2, label="begroting (naar rato)")
     ax.set_xticks(x)
-    ax.set_xticklabels(list(MONTHS), fontsize=8)
+    ax.set_xticklabels(list(MONTH_ABBREVIATIONS), fontsize=8)
     ax.set_xlabel(str(fc.year))
     ax.set_ylabel("cumulatief, miljoen euro")
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: number(v, 1)))

@@ -21,10 +21,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rendement.dashboard.build import ReportPart, SteeringReport
-from rendement.dashboard.formatting import month_short
 from rendement.dashboard.html import MONTHLY_COLUMNS
 from rendement.dashboard.targets import INDICATORS
+from rendement.formatting import month_short
 from rendement.lists.names import sheet_names
+from rendement.model.kind_words import model_kind_words
 
 FILLS = {
     "groen": PatternFill("solid", fgColor="C8E6C9"),
@@ -125,7 +126,7 @@ def _summary_sheet(ws: Worksheet, report: SteeringReport) -> None:
     fc = report.forecast
     rows: list[tuple[str, Any, str | None]] = [
         ("Maandrapportage bijstand, peildatum", report.as_of.strftime("%d-%m-%Y"), None),
-        ("Model", f"{report.model_version} ({report.model_kind})", None),
+        ("Model", f"{report.model_version} ({model_kind_words(report.model_kind)})", None),
         (f"Uitgaven {fc.year} tot de peildatum", float(fc.realised.sum()), EURO),
         ("Prognose zittend bestand tot einde jaar", float(fc.caseload.sum()), EURO),
         ("Prognose nieuwe instroom tot einde jaar", float(fc.inflow.sum()), EURO),

@@ -187,7 +187,7 @@ def _summary_sheet(wb: Workbook, lists: Lists, styles: dict[tuple[Any, str], str
     ws.append(
         [
             _cell(ws, "soort model", styles[(None, "bold")]),
-            _cell(ws, f"{lists.model_kind}: {lists.model_kind_words}", kind_style),
+            _cell(ws, lists.model_kind_words, kind_style),
         ]
     )
     ws.append([_cell(ws, "indeling", styles[(None, "bold")]), by])

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from rendement.model.kind_words import model_kind_words
 from rendement.plan.problem import ScoreLike
 
 ListBy = Literal["district", "caseworker"]
@@ -92,7 +93,7 @@ GROUP_WORDS = {
 
 #: How each kind of model is named in every output; expert and borrowed stand out.
 MODEL_KIND_WORDS = {
-    "estimated": "geschat op de eigen gegevens van de gemeente",
+    "estimated": "geschat model, op de eigen gegevens van de gemeente",
     "expert": "LET OP: expertmodel - effecten vastgesteld door deskundigen, niet geschat op "
     "gegevens; behandel de uitkomsten als indicatie",
     "borrowed": "LET OP: geleend model - schattingen van een andere gemeente, niet op de eigen "
@@ -265,7 +266,7 @@ def _summary(
     out = pd.DataFrame(rows)
     out["peildatum"] = "" if as_of is None else as_of.date().isoformat()
     out["modelversie"] = version
-    out["soort model"] = kind
+    out["soort model"] = model_kind_words(kind)  # Dutch words for managers, not the code
     return out
 
 

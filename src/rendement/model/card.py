@@ -17,7 +17,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from rendement.dutch_messages import dutch_message
 from rendement.model.hazard_model import HazardModel
+from rendement.model.kind_words import model_kind_words
 from rendement.render import render
 
 #: Headings of the card, in order (the Algoritmeregister fields).
@@ -65,6 +67,8 @@ def render_model_card(model: HazardModel, evaluation: Mapping[str, Any] | None =
         ev=ev,
         meter_name=METER_NAMES.get(model.spec.meter, model.spec.meter),
         kind_name=KIND_NAMES.get(model.kind, model.kind),
+        kind_word=model_kind_words(model.kind),
+        attribute_words={"gender": "geslacht", "age_band": "leeftijdsklasse"},
         version=str(meta.get("version") or "onbekend"),
         organisation=str(meta.get("organisation") or meta.get("organisatie") or _TODO),
         contact=str(meta.get("contact") or _TODO),
@@ -74,6 +78,8 @@ def render_model_card(model: HazardModel, evaluation: Mapping[str, Any] | None =
         features=", ".join(model.spec.features + model.spec.extra_features),
         instruments=", ".join(model.spec.instruments) or "geen",
         mass_points=len(het.locations) if het is not None else 0,
-        dropped=meta.dropped_terms,
+        dropped=[
+            {**d, "reason": dutch_message(str(d.get("reason", "")))} for d in meta.dropped_terms
+        ],
     )
     return text.rstrip() + "\n"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -27,12 +28,20 @@ from rendement.progress import Progress, progress_for
 from rendement.report import model_sections as ms
 from rendement.report import validation_sections as vs
 from rendement.report.discrimination import Discrimination, discrimination
-from rendement.report.dutch import DUTCH_TITLES, dutch_key_figures
+from rendement.report.dutch import (
+    DUTCH_TITLES,
+    Words,
+    dutch_key_figures,
+    dutch_note,
+    model_kind_words,
+)
 from rendement.report.evaluation import Calibration, GroupAccuracy, calibration, group_accuracy
 from rendement.report.fairness import FairnessCheck, fairness_check
+from rendement.report.heterogeneity_section import heterogeneity_section
 from rendement.report.holdout import HoldoutError, HoldoutSample, holdout_sample, score_at
 from rendement.report.km import cell
 from rendement.report.sections import Report, Section
+from rendement.report.summary_sections import overview_section, warnings_section
 from rendement.report.verdict import (
     answer_questions,
     fairness_horizon,
@@ -41,23 +50,32 @@ from rendement.report.verdict import (
 )
 
 FAIRNESS_ATTRIBUTES = ("gender", "age_band")
+_ENDED = ("every benefit spell in the data has ended", "elke uitkeringsperiode in de gegevens is")
 
 
-def kind_banner(model: HazardModel) -> str | None:
+def kind_banner(model: HazardModel, lang: str = "en") -> str | None:
     """The banner of a declared model: every output of it says expert or borrowed."""
+    say = Words(lang)
     if model.kind == "expert":
-        who = model.metadata.get("author") or "experts"
-        return (
+        who = model.metadata.get("author") or say("experts", "deskundigen")
+        return say(
             f"EXPERT MODEL: the parameters of this model were set by expert judgement ({who}), "
             "not estimated from this municipality's data. Replace it by an estimated model as "
-            "soon as the data allow."
+            "soon as the data allow.",
+            f"EXPERTMODEL: de parameters van dit model zijn door deskundigen vastgesteld ({who}), "
+            "niet geschat op de gegevens van deze gemeente. Vervang het door een geschat model "
+            "zodra de gegevens dat toelaten.",
         )
     if model.kind == "borrowed":
-        src = model.metadata.get("source") or model.metadata.get("borrowed_from") or "elsewhere"
-        return (
+        src = model.metadata.get("source") or model.metadata.get("borrowed_from")
+        recal = model.metadata.get("recalibration")
+        return say(
             f"BORROWED MODEL: the parameters of this model were estimated for another "
-            f"municipality ({src}); {model.metadata.get('recalibration', 'not recalibrated')}. "
-            "Replace it by an estimated model as soon as the data allow."
+            f"municipality ({src or 'elsewhere'}); {recal or 'not recalibrated'}. "
+            "Replace it by an estimated model as soon as the data allow.",
+            f"GELEEND MODEL: de parameters van dit model zijn geschat voor een andere gemeente "
+            f"({src or 'elders'}); {recal or 'niet opnieuw gekalibreerd'}. Vervang het door een "
+            "geschat model zodra de gegevens dat toelaten.",
         )
     return None
 
@@ -93,6 +111,8 @@ def build_report(
         )
         instruments = ms.instrument_table(model, data, panel)
     sample = holdout_sample(model, data, holdout_months=holdout_months, progress=prog)
+    if lang == "nl":
+        sample = replace(sample, notes=[dutch_note(n) for n in sample.notes])
     extraction = pd.Timestamp(data.extraction_date).normalize()
     effects_date = extraction if data.spells["end_date"].isna().any() else sample.cutoff
     with prog.stage(f"scoring the caseload at {effects_date.date()} (effects in months)"):
@@ -103,28 +123,28 @@ def build_report(
             sample.clients, sample.window_months, horizons=(min(6, sample.window_months), 18)
         )
         acc = group_accuracy(sample.clients, sample.window_months)
-        checks = _fairness(sample, fairness_threshold)
+        checks = _fairness(sample, fairness_threshold, lang)
     verdict = answer_questions(
         model, data, sample, cal, disc, acc, instruments, fairness_threshold, lang, challenger, prog
     )
 
     sections: list[Section] = []
     builders = [
-        lambda: ms.data_summary_section(model, data, panel, instruments),
-        lambda: ms.coefficients_section(model),
-        lambda: ms.effects_section(model, score_now),
-        lambda: ms.heterogeneity_section(model),
-        lambda: vs.calibration_section(sample, cal),
-        lambda: vs.discrimination_section(disc),
-        lambda: vs.group_accuracy_section(acc),
-        lambda: vs.fairness_section(checks),
+        lambda: ms.data_summary_section(model, data, panel, instruments, lang),
+        lambda: ms.coefficients_section(model, lang),
+        lambda: ms.effects_section(model, score_now, lang),
+        lambda: heterogeneity_section(model, lang),
+        lambda: vs.calibration_section(sample, cal, lang),
+        lambda: vs.discrimination_section(disc, lang),
+        lambda: vs.group_accuracy_section(acc, lang),
+        lambda: vs.fairness_section(checks, lang),
     ]
     for build in prog.loop(builders, "sections and plots"):
         section = build()
         if section is not None:
             sections.append(section)
 
-    banner = kind_banner(model)
+    banner = kind_banner(model, lang)
     figures = key_figures(model, sample, cal, disc, acc, checks)
     figures["lang"] = lang
     figures["verdict"] = verdict_figures(verdict.verdicts)
@@ -133,13 +153,13 @@ def build_report(
         if verdict.challenger is None
         else {"c_index": verdict.challenger.c_index, "auc": verdict.challenger.auc}
     )
-    warn = _warnings_section(model, instruments, sample, sections, score_now.warnings)
+    warn = warnings_section(model, instruments, sample, sections, score_now.warnings, lang)
     figures["warnings"] = len(warn.warnings)
-    overview = _overview(model, banner, sample, figures)
+    overview = overview_section(model, banner, sample, figures, lang)
     if lang == "nl":
         overview.tables["key-figures"] = dutch_key_figures(overview.tables["key-figures"])
     first = verdict_section(
-        verdict.verdicts, lang, [n for n in sample.notes if "every benefit" in n]
+        verdict.verdicts, lang, [n for n in sample.notes if n.startswith(_ENDED)]
     )
     version = str(model.metadata.get("version", "?"))
     all_sections = [first, overview, *sections, warn]
@@ -152,7 +172,10 @@ def build_report(
             if lang == "nl"
             else f"Model report: {model.spec.meter} {version}"
         ),
-        model_label=f"meter {model.spec.meter}, version {version}, {model.kind} model",
+        model_label=Words(lang)(
+            f"meter {model.spec.meter}, version {version}, {model.kind} model",
+            f"meter {model.spec.meter}, versie {version}, {model_kind_words(model.kind)}",
+        ),
         model_kind=model.kind,
         created=dt.datetime.now().replace(microsecond=0).isoformat(sep=" "),
         sections=all_sections,
@@ -173,7 +196,7 @@ def _training_until(model: HazardModel, data: DataFolder) -> pd.Timestamp:
     return min(pd.Timestamp(until), extraction)
 
 
-def _fairness(sample: HoldoutSample, threshold: float) -> list[FairnessCheck]:
+def _fairness(sample: HoldoutSample, threshold: float, lang: str = "en") -> list[FairnessCheck]:
     w = sample.window_months
     horizon = _fairness_horizon(w)
     return [
@@ -183,6 +206,7 @@ def _fairness(sample: HoldoutSample, threshold: float) -> list[FairnessCheck]:
             horizon=horizon,
             false3_horizon=min(18, w),
             threshold=threshold,
+            lang=lang,
         )
         for attr in FAIRNESS_ATTRIBUTES
     ]
@@ -286,94 +310,3 @@ def key_figures(
         "fairness_warnings": [w for c in checks for w in c.warnings],
     }
     return dict(_clean(figures))
-
-
-def _overview(
-    model: HazardModel, banner: str | None, sample: HoldoutSample, figures: dict[str, Any]
-) -> Section:
-    section = Section("overview", "Overview (samenvatting)")
-    if banner:
-        section.warnings.append(banner)
-    window = model.metadata.get("training_window") or {}
-    section.paragraphs.append(
-        f"Model {figures['model']['version']} of the {model.spec.meter} meter ({model.kind}"
-        f"{', with unobserved heterogeneity' if model.heterogeneity is not None else ''}); "
-        + (
-            f"trained on spells from {window.get('first_inflow')} up to {window.get('until')}."
-            if window
-            else "declared parameters (no training window)."
-        )
-    )
-    section.paragraphs.extend(n for n in sample.notes if not n.startswith("re-fit:"))
-    h = [k for k in figures["calibration"]]
-    rows: list[tuple[str, str]] = []
-    for key in h:
-        c = figures["calibration"][key]
-        rows.append(
-            (
-                f"P(leave within {key} months): predicted / observed",
-                f"{_f(c['predicted'])} / {_f(c['observed'])} ({_f(c['observed_lower'])}-"
-                f"{_f(c['observed_upper'])})",
-            )
-        )
-        rows.append((f"calibration by decile ({key} months): p-value", _f(c["decile_p_value"])))
-    rows.append(("Harrell's C (hold-out)", _f(figures["c_index"])))
-    for key, v in figures["auc"].items():
-        rows.append(
-            (
-                f"time-dependent AUC at {key} months",
-                _f(v) if v is not None else "follow-up too short",
-            )
-        )
-    ga = figures["group_accuracy"]
-    rows.append(
-        (
-            "outflow groups classified right",
-            _f(ga["overall"])
-            if ga["overall"] is not None
-            else f"between {_f(ga['overall_at_least'])} and {_f(ga['overall_at_most'])}",
-        )
-    )
-    rows.append(("classified right on leaving within 6 months", _f(ga["boundary_6m"])))
-    if ga["boundary_18m"] is not None:
-        rows.append(("classified right on leaving within 18 months", _f(ga["boundary_18m"])))
-    for attr, f in figures["fairness"].items():
-        rows.append(
-            (
-                f"largest disparity by {attr} (calibration / false group 3)",
-                f"{_f(f['max_ratio_calibration'], 2)}x / {_f(f['max_ratio_false_group3'], 2)}x",
-            )
-        )
-    rows.append(("warnings (see the last section)", str(figures.get("warnings", 0))))
-    section.add_table("key-figures", pd.DataFrame(rows, columns=["measure", "value"]))
-    return section
-
-
-def _f(x: Any, digits: int = 3) -> str:
-    return "–" if x is None else f"{float(x):.{digits}f}"
-
-
-def _warnings_section(
-    model: HazardModel,
-    instruments: pd.DataFrame,
-    sample: HoldoutSample,
-    sections: list[Section],
-    score_warnings: list[str],
-) -> Section:
-    section = Section("warnings", "Warnings (waarschuwingen)")
-    items = ms.instrument_warnings(instruments)
-    for d in model.metadata.get("dropped_terms") or []:
-        items.append(f"term {d.get('term')} left out of the model: {d.get('reason')}")
-    items += [n for n in sample.notes if n.startswith("re-fit:")]
-    items += [f"scoring: {w}" for w in score_warnings]
-    items += [f"fit: {w}" for w in model.metadata.get("warnings") or []]
-    for s in sections:
-        items += s.warnings
-    section.warnings.extend(dict.fromkeys(items))
-    if not section.warnings:
-        section.paragraphs.append("No warnings.")
-    else:
-        section.paragraphs.append(
-            f"{len(section.warnings)} warning(s); each is also shown in its section."
-        )
-    return section

@@ -220,21 +220,7 @@ def group_accuracy(clients: pd.DataFrame, window_months: int) -> GroupAccuracy:
         )
     else:
         note = f"the hold-out window of {w} months is too short to check any outflow group"
-    boundaries = {}
-    for h in (6, 18):
-        if w < h or not n:
-            boundaries[h] = float("nan")
-            continue
-        soon = clients["outflow_group"] <= (1 if h == 6 else 2)
-        right = 0.0
-        for predicted_soon in (True, False):
-            part = clients[soon == predicted_soon]
-            if len(part) == 0:
-                continue
-            km = kaplan_meier(part["followed_months"].to_numpy(), part["left"].to_numpy(), [h])
-            f = cell(km, h, "observed")
-            right += len(part) * (f if predicted_soon else 1.0 - f)
-        boundaries[h] = right / n
+    boundaries = {h: _boundary_accuracy(clients, h, w) for h in (6, 18)}
     outcome = np.select(
         [
             clients["left"] & (clients["followed_months"] <= 6),
@@ -254,3 +240,23 @@ def group_accuracy(clients: pd.DataFrame, window_months: int) -> GroupAccuracy:
         clients["outflow_group"].rename("predicted group"), pd.Series(outcome, name="observed")
     )
     return GroupAccuracy(table, outcomes, w, at_least, at_most, note, boundaries[6], boundaries[18])
+
+
+def _boundary_accuracy(clients: pd.DataFrame, h: int, w: int) -> float:
+    """Share classified right on "leaves within ``h`` months" alone (NaN: not observable)."""
+    n = len(clients)
+    if w < h or not n:
+        return float("nan")
+    soon = clients["outflow_group"] <= (1 if h == 6 else 2)
+    right = counted = 0.0
+    for predicted_soon in (True, False):
+        part = clients[soon == predicted_soon]
+        if len(part) == 0:
+            continue
+        km = kaplan_meier(part["followed_months"].to_numpy(), part["left"].to_numpy(), [h])
+        f = cell(km, h, "observed")
+        if not np.isfinite(f):  # nobody of this side followed h months (a handful censored)
+            continue
+        right += len(part) * (f if predicted_soon else 1.0 - f)
+        counted += len(part)
+    return right / counted if counted else float("nan")

@@ -22,6 +22,7 @@ whether the disparity could be chance.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -30,6 +31,15 @@ import pandas as pd
 from rendement.report.km import cell, kaplan_meier
 
 ALL = "alle cliënten"
+
+#: The attributes' names in Dutch (warnings of a Dutch report).
+ATTRIBUTE_WORDS = {"gender": "geslacht", "age_band": "leeftijdsklasse"}
+
+
+def _comma(text: str) -> str:
+    """Decimal points between digits as commas (a Dutch sentence's numbers)."""
+    return re.sub(r"(?<=\d)\.(?=\d)", ",", text)
+
 
 #: Ratio columns of the fairness table and the rate each compares with the overall rate.
 RATIOS = {
@@ -111,8 +121,11 @@ def fairness_check(
     false3_horizon: int,
     threshold: float = 1.25,
     min_clients: int = 30,
+    lang: str = "en",
 ) -> FairnessCheck:
-    """Rates and ratios by ``attribute`` (a column of ``clients``; missing values: ``onbekend``)."""
+    """Rates and ratios by ``attribute`` (a column of ``clients``; missing values: ``onbekend``).
+
+    ``lang``: the language of the warnings (``nl`` or ``en``)."""
     values = clients[attribute].astype(object).where(clients[attribute].notna(), "onbekend")
     frame = clients.assign(**{attribute: values.astype(str)})
     overall = _rates(frame, horizon, false3_horizon)
@@ -137,12 +150,42 @@ def fairness_check(
     table["clients"] = table["clients"].astype(int)
     table["group3_clients"] = table["group3_clients"].astype(int)
 
+    warns = _disparity_warnings(table, overall, attribute, threshold, min_clients, lang)
+    return FairnessCheck(attribute, table, horizon, false3_horizon, threshold, warns, min_clients)
+
+
+def _disparity_warnings(
+    table: pd.DataFrame,
+    overall: dict[str, float],
+    attribute: str,
+    threshold: float,
+    min_clients: int,
+    lang: str,
+) -> list[str]:
+    """A warning per group and ratio beyond ``threshold`` (groups of ``min_clients`` or more)."""
     warns = []
+    nl = lang == "nl"
     checks = (
-        ("ratio_group3_share", "clients", "share in outflow group 3", "share_group_3"),
-        ("ratio_calibration", "clients", "observed/predicted outflow", "calibration"),
-        ("ratio_false_group3", "group3_clients", "false group-3 rate", "false_group3_rate"),
+        (
+            "ratio_group3_share",
+            "clients",
+            "aandeel in uitstroomgroep 3" if nl else "share in outflow group 3",
+            "share_group_3",
+        ),
+        (
+            "ratio_calibration",
+            "clients",
+            "waargenomen/voorspelde uitstroom" if nl else "observed/predicted outflow",
+            "calibration",
+        ),
+        (
+            "ratio_false_group3",
+            "group3_clients",
+            "aandeel onterecht in groep 3" if nl else "false group-3 rate",
+            "false_group3_rate",
+        ),
     )
+    name = ATTRIBUTE_WORDS.get(attribute, attribute) if nl else attribute
     for level_key, row in table.drop(index=ALL).iterrows():
         level = str(level_key)
         for col, count_col, what, base_col in checks:
@@ -151,11 +194,29 @@ def fairness_check(
                 continue
             if r > threshold or r < 1 / threshold:  # a ratio of 0 is flagged too
                 lo, hi = row[f"{col}_lower"], row[f"{col}_upper"]
+                known = np.isfinite(lo) and np.isfinite(hi)
+                if nl:
+                    chance = (
+                        "mogelijk toeval"
+                        if lo <= 1 <= hi
+                        else "meer dan toeval"
+                        if known
+                        else "onzekerheid onbekend"
+                    )
+                    warns.append(
+                        _comma(
+                            f"{name} {level}: {what} is {r:.2f}x de waarde van alle cliënten "
+                            f"({row[base_col]:.3f} tegen {overall[base_col]:.3f}; "
+                            f"{int(row[count_col])} cliënten; 95%-interval van de verhouding "
+                            f"{lo:.2f}-{hi:.2f}: {chance})"
+                        )
+                    )
+                    continue
                 chance = (
                     "could be chance"
                     if lo <= 1 <= hi
                     else "more than chance"
-                    if np.isfinite(lo) and np.isfinite(hi)
+                    if known
                     else "uncertainty unknown"
                 )
                 warns.append(
@@ -164,4 +225,4 @@ def fairness_check(
                     f"{int(row[count_col])} clients; 95% interval of the ratio "
                     f"{lo:.2f}-{hi:.2f}: {chance})"
                 )
-    return FairnessCheck(attribute, table, horizon, false3_horizon, threshold, warns, min_clients)
+    return warns

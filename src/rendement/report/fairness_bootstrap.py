@@ -10,6 +10,7 @@ interval excludes 1 (the disparity is then more than chance).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,3 +90,43 @@ def calibration_ratio_intervals(
         )
         out.append(RatioInterval(attribute, str(lvl), int(mask.sum()), ratio, lo, hi))
     return out
+
+
+def tested_groups(clients: pd.DataFrame, attributes: Sequence[str], min_clients: int) -> int:
+    """How many groups (levels with at least ``min_clients`` clients) the attributes have."""
+    count = 0
+    for attribute in attributes:
+        raw = clients[attribute].astype(object).where(clients[attribute].notna(), "onbekend")
+        sizes = raw.astype(str).value_counts()
+        count += int((sizes >= min_clients).sum())
+    return count
+
+
+def simultaneous_ratio_intervals(
+    clients: pd.DataFrame,
+    attributes: Sequence[str],
+    horizon: int,
+    *,
+    family_level: float = 0.95,
+    n_boot: int = 1000,
+    seed: int = 0,
+    min_clients: int = MIN_CLIENTS,
+) -> list[RatioInterval]:
+    """Intervals of every group of ``attributes`` that hold together with ``family_level``
+    (Bonferroni: each at ``1 - (1 - family_level) / groups``), so that a model without any
+    disparity gets a flag in at most 5% of hold-outs, however many groups are tested."""
+    k = max(1, tested_groups(clients, attributes, min_clients))
+    level = 1 - (1 - family_level) / k
+    return [
+        r
+        for attribute in attributes
+        for r in calibration_ratio_intervals(
+            clients,
+            attribute,
+            horizon,
+            n_boot=n_boot,
+            seed=seed,
+            level=level,
+            min_clients=min_clients,
+        )
+    ]

@@ -16,9 +16,12 @@ and each client is followed in the hold-out window ``C .. extraction``:
 A declared (expert or borrowed) model is not re-fitted: the declared model
 itself is scored at ``C``.
 
-Ends that are not outflow under the model's specification (``aow``,
-``overleden``, or every end but the ``outcome``) censor the client at the end
-date (``censored_by`` = the end reason). Historical data in which every spell
+Ends that are not outflow under the model's specification (``overleden``, or
+every end but the ``outcome``) censor the client at the end date
+(``censored_by`` = the end reason). The pension (``aow``) is a competing end
+that rules out outflow for good, and the prediction holds the chance of
+outflow at the pension date: such a client stays followed, without outflow,
+to the window's end (``censored_by = "aow"``), so both sides count the same. Historical data in which every spell
 has ended has nobody on benefit at the extraction date: the cut-off is then
 the month with the largest caseload that leaves a year of data before it,
 and a note says so (:func:`sensible_cutoff`).
@@ -284,6 +287,13 @@ def _follow(
     not_outflow = ended & ~events.is_event(reason, ended)
     months_to_end = months_between_arrays(start, end_or_extraction)
     followed = np.where(not_outflow, np.maximum(months_to_end - d, 0), followed)
+    # The pension ends benefit for good and the prediction holds the chance of outflow there
+    # (pension.cap): a client who reached it stays followed, without outflow, to the window's
+    # end (cumulative incidence), as the prediction counts them; censoring them instead would
+    # overstate the observed outflow of the oldest clients.
+    pension = not_outflow & (reason.astype(str) == "aow")
+    to_window_end = months_between_arrays(start, pd.DatetimeIndex([extraction] * len(start))) - d
+    followed = np.where(pension, np.maximum(to_window_end, followed), followed)
     left = left & ~not_outflow
     censored_by = np.where(not_outflow, reason.astype(str), censored_by).astype(object)
 

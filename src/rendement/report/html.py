@@ -17,8 +17,10 @@ import pandas as pd
 
 from rendement.output import atomic_write
 from rendement.render import render
+from rendement.report.dutch import dutch_cell, dutch_header
 from rendement.report.sections import Report
 
+#: The verdict's colours in Dutch.
 _LIGHT_WORDS = {"green": "groen", "orange": "oranje", "red": "rood", "grey": "grijs"}
 
 
@@ -30,9 +32,15 @@ class _Table:
     rows: list[tuple[Any, ...]]
 
 
-def _table(table: pd.DataFrame) -> _Table:
+def _table(table: pd.DataFrame, lang: str) -> _Table:
+    """Headers and text cells in the report's language (the objects keep English column names)."""
     frame = table if isinstance(table.index, pd.RangeIndex) else table.reset_index()
-    return _Table([str(c) for c in frame.columns], list(frame.itertuples(index=False, name=None)))
+    columns = [str(c) for c in frame.columns]
+    rows = list(frame.itertuples(index=False, name=None))
+    if lang == "nl":
+        columns = [dutch_header(c) for c in columns]
+        rows = [tuple(dutch_cell(v) for v in row) for row in rows]
+    return _Table(columns, rows)
 
 
 def render_html(report: Report) -> str:
@@ -40,9 +48,11 @@ def render_html(report: Report) -> str:
 
     Numbers in tables are written the Dutch way (:func:`rendement.formatting.cell`).
     """
-    sections = [(s, {name: _table(t) for name, t in s.tables.items()}) for s in report.sections]
-    css = files("rendement").joinpath("templates/report.css").read_text(encoding="utf-8")
     lang = str(report.key_figures.get("lang", "en"))
+    sections = [
+        (s, {name: _table(t, lang) for name, t in s.tables.items()}) for s in report.sections
+    ]
+    css = files("rendement").joinpath("templates/report.css").read_text(encoding="utf-8")
     return render(
         "report.html.j2",
         report=report,
@@ -51,10 +61,6 @@ def render_html(report: Report) -> str:
         lang=lang,
         light_words=_LIGHT_WORDS if lang == "nl" else {},
     )
-
-
-#: The verdict's colours in Dutch.
-_LIGHT_WORDS = {"green": "groen", "orange": "oranje", "red": "rood", "grey": "grijs"}
 
 
 def write_report(report: Report, path: Path | str) -> Path:

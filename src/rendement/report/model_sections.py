@@ -18,6 +18,7 @@ from rendement.hazard.inference import term_group
 from rendement.model.hazard_model import HazardModel
 from rendement.panel import PersonMonthPanel
 from rendement.report import plots
+from rendement.report.dutch import Words, dutch_problems
 from rendement.report.sections import Section
 from rendement.scoring.caseload import CaseloadScore
 
@@ -51,44 +52,81 @@ def instrument_table(model: HazardModel, data: DataFolder, panel: PersonMonthPan
 
 
 def data_summary_section(
-    model: HazardModel, data: DataFolder, panel: PersonMonthPanel, instruments: pd.DataFrame
+    model: HazardModel,
+    data: DataFolder,
+    panel: PersonMonthPanel,
+    instruments: pd.DataFrame,
+    lang: str = "en",
 ) -> Section:
+    say = Words(lang)
     spells = panel.spells
     censored = int(spells["censored"].sum())
     window = model.metadata.get("training_window") or {}
     same = model.metadata.get("data_fingerprint") == data.fingerprint()
     rows = [
-        ("clients", integer(spells["client_id"].nunique())),
-        ("benefit spells", integer(len(spells))),
+        (say("clients", "cliënten"), integer(spells["client_id"].nunique())),
+        (say("benefit spells", "uitkeringsperioden"), integer(len(spells))),
         (
-            "spells still running at the cut-off (censored)",
+            say(
+                "spells still running at the cut-off (censored)",
+                "perioden die op de peildatum nog lopen (gecensureerd)",
+            ),
             f"{integer(censored)} ({percent(censored / max(1, len(spells)), 1)})",
         ),
-        ("person-months on benefit", integer(panel.n_person_months)),
-        ("outflows (spells ended)", integer(int(panel.months["outflow"].sum()))),
-        ("first inflow", str(pd.Timestamp(spells["inflow_date"].min()).date())),
-        ("data used up to", str(panel.until.date())),
-        ("extraction date of the data folder", str(pd.Timestamp(data.extraction_date).date())),
         (
-            "model's training window",
-            f"{window.get('first_inflow', '?')} to {window.get('until', '?')}"
-            if window
-            else "not recorded (declared model)",
+            say("person-months on benefit", "persoonsmaanden in de uitkering"),
+            integer(panel.n_person_months),
         ),
-        ("model fitted on this data folder", "yes" if same else "no (other or changed data)"),
+        (
+            say("outflows (spells ended)", "uitstroom (beëindigde perioden)"),
+            integer(int(panel.months["outflow"].sum())),
+        ),
+        (
+            say("first inflow", "eerste instroom"),
+            str(pd.Timestamp(spells["inflow_date"].min()).date()),
+        ),
+        (say("data used up to", "gegevens gebruikt tot"), str(panel.until.date())),
+        (
+            say("extraction date of the data folder", "extractiedatum van de gegevensmap"),
+            str(pd.Timestamp(data.extraction_date).date()),
+        ),
+        (
+            say("model's training window", "schattingsperiode van het model"),
+            say("{a} to {b}", "{a} tot {b}").format(
+                a=window.get("first_inflow", "?"), b=window.get("until", "?")
+            )
+            if window
+            else say("not recorded (declared model)", "niet vastgelegd (opgegeven model)"),
+        ),
+        (
+            say("model fitted on this data folder", "model geschat op deze gegevensmap"),
+            say("yes", "ja")
+            if same
+            else say("no (other or changed data)", "nee (andere of gewijzigde gegevens)"),
+        ),
     ]
-    section = Section("data-summary", "Data summary (gegevens)")
+    section = Section("data-summary", say("Data summary", "Gegevens"))
     section.paragraphs.append(
-        "The person-month panel of the data folder as known on the date below: every month a "
-        "client was on benefit is one record; a spell still running then is censored (its end is "
-        "not known yet)."
+        say(
+            "The person-month panel of the data folder as known on the date below: every month a "
+            "client was on benefit is one record; a spell still running then is censored (its end "
+            "is not known yet).",
+            "Het persoonsmaandenbestand van de gegevensmap zoals bekend op de datum hieronder: elke "
+            "maand dat een cliënt een uitkering had is één regel; een periode die dan nog loopt is "
+            "gecensureerd (het einde is nog niet bekend).",
+        )
     )
     section.add_table("data", pd.DataFrame(rows, columns=["measure", "value"]))
     section.add_table(
         "trajectories",
         instruments,
-        "Trajectories per instrument: started in the window, spells that entered it (entries), "
-        "person-months in and after it, and outflows in and after it.",
+        say(
+            "Trajectories per instrument: started in the window, spells that entered it (entries), "
+            "person-months in and after it, and outflows in and after it.",
+            "Trajecten per instrument: gestart in de periode, uitkeringsperioden die eraan "
+            "begonnen (instromers), persoonsmaanden in en na het instrument, en uitstroom in en "
+            "na het instrument.",
+        ),
     )
     return section
 
@@ -134,24 +172,43 @@ def baseline_table(model: HazardModel) -> pd.DataFrame:
     )
 
 
-def coefficients_section(model: HazardModel) -> Section:
-    section = Section("coefficients", "Coefficients as hazard ratios (hazard ratio's)")
+def coefficients_section(model: HazardModel, lang: str = "en") -> Section:
+    say = Words(lang)
+    section = Section(
+        "coefficients", say("Coefficients as hazard ratios", "Coëfficiënten als hazard ratio's")
+    )
     table = coefficient_table(model)
     if model.cov is None:
         section.paragraphs.append(
-            f"This is a {model.kind} model: its parameters were declared, not estimated, so there "
-            "are no standard errors, intervals or p-values."
+            say(
+                f"This is a {model.kind} model: its parameters were declared, not estimated, so "
+                "there are no standard errors, intervals or p-values.",
+                f"Dit is een {say.kind(model.kind)}: de parameters zijn opgegeven, niet geschat, "
+                "dus er zijn geen standaardfouten, intervallen of p-waarden.",
+            )
         )
     section.paragraphs.append(
-        "A hazard ratio above 1 means a larger monthly chance of leaving benefit than the "
-        "reference client (27-34 at inflow, single, middle education, meets the language "
-        "requirement, 3-9 years of work experience, no health restriction); below 1 a smaller one."
+        say(
+            "A hazard ratio above 1 means a larger monthly chance of leaving benefit than the "
+            "reference client (27-34 at inflow, single, middle education, meets the language "
+            "requirement, 3-9 years of work experience, no health restriction); below 1 a "
+            "smaller one.",
+            "Een hazard ratio boven 1 betekent een grotere kans per maand om uit de uitkering te "
+            "stromen dan de referentiecliënt (27-34 jaar bij instroom, alleenstaand, middelbaar "
+            "opgeleid, voldoet aan de taaleis, 3-9 jaar werkervaring, geen gezondheidsbeperking); "
+            "onder 1 een kleinere.",
+        )
     )
     section.add_table("hazard-ratios", table)
     section.add_table(
         "baseline",
         baseline_table(model),
-        "Baseline: monthly chance of leaving benefit of the reference client by months on benefit.",
+        say(
+            "Baseline: monthly chance of leaving benefit of the reference client by months on "
+            "benefit.",
+            "Basisniveau: kans per maand op uitstroom van de referentiecliënt naar maanden in de "
+            "uitkering.",
+        ),
     )
     shown = table[table["group"].isin(["client", "instruments"])]
     if len(shown):
@@ -159,25 +216,30 @@ def coefficients_section(model: HazardModel) -> Section:
             plots.forest_plot(
                 shown,
                 name="forest",
-                caption="Hazard ratios with 95% intervals (log scale); 1 = no difference.",
+                caption=say(
+                    "Hazard ratios with 95% intervals (log scale); 1 = no difference.",
+                    "Hazard ratio's met 95%-intervallen (logaritmische schaal); 1 = geen verschil.",
+                ),
+                lang=lang,
             )
         )
     return section
 
 
-def effect_table(model: HazardModel) -> pd.DataFrame:
+def effect_table(model: HazardModel, lang: str = "en") -> pd.DataFrame:
     """Per instrument and effect (lock-in, after, after with a modifier): hazard ratio and interval."""
+    say = Words(lang)
     se = standard_errors(model)
     cov = model.cov
     rows = []
     meter_codes = set(model.meter_instruments["instrument"].astype(str))
     for code in model.spec.instruments:
         items: list[tuple[str, list[str]]] = [
-            ("lock-in (while in it)", [f"in:{code}"]),
-            ("after it", [f"after:{code}"]),
+            (say("lock-in (while in it)", "lock-in (tijdens het instrument)"), [f"in:{code}"]),
+            (say("after it", "erna"), [f"after:{code}"]),
         ]
         items += [
-            (f"after it, if {m}", [f"after:{code}", f"after:{code}*{m}"])
+            (say(f"after it, if {m}", f"erna, als {m}"), [f"after:{code}", f"after:{code}*{m}"])
             for m in model.spec.effect_modifiers
         ]
         for label, terms in items:
@@ -194,7 +256,9 @@ def effect_table(model: HazardModel) -> pd.DataFrame:
             rows.append(
                 {
                     "instrument": code,
-                    "scored": "yes" if code in meter_codes else "no (other meter)",
+                    "scored": say("yes", "ja")
+                    if code in meter_codes
+                    else say("no (other meter)", "nee (andere meter)"),
                     "effect": label,
                     "hazard_ratio": float(np.exp(value)),
                     "lower": float(np.exp(value - _Z * s)),
@@ -225,102 +289,86 @@ def months_saved_table(score: CaseloadScore) -> tuple[pd.DataFrame, pd.DataFrame
     return median, positive
 
 
-def effects_section(model: HazardModel, score: CaseloadScore) -> Section:
-    section = Section("instrument-effects", "Instrument effects (effecten van instrumenten)")
-    section.paragraphs.append(
-        "Lock-in: the hazard ratio while a client is in the instrument (people search less while "
-        "in a programme); after: the hazard ratio for the rest of the spell after it ended. "
-        "Months saved translates both into expected months on benefit for the clients on benefit "
-        f"at {score.as_of.date() if score.as_of is not None else 'the extraction date'} "
-        "(without minus with the instrument, waiting time and lock-in included, horizon "
-        f"{model.spec.horizon} months): the median client of each outflow group."
+def effects_section(model: HazardModel, score: CaseloadScore, lang: str = "en") -> Section:
+    say = Words(lang)
+    section = Section(
+        "instrument-effects", say("Instrument effects", "Effecten van de instrumenten")
     )
-    section.add_table("effects", effect_table(model))
+    when = str(score.as_of.date()) if score.as_of is not None else None
+    section.paragraphs.append(
+        say(
+            "Lock-in: the hazard ratio while a client is in the instrument (people search less "
+            "while in a programme); after: the hazard ratio for the rest of the spell after it "
+            "ended. Months saved translates both into expected months on benefit for the clients "
+            f"on benefit at {when or 'the extraction date'} (without minus with the instrument, "
+            f"waiting time and lock-in included, horizon {model.spec.horizon} months): the median "
+            "client of each outflow group.",
+            "Lock-in: de hazard ratio zolang een cliënt in het instrument zit (mensen zoeken minder "
+            "tijdens een traject); erna: de hazard ratio voor de rest van de uitkeringsperiode na "
+            "afloop. Bespaarde maanden vertaalt beide in verwachte maanden in de uitkering voor de "
+            f"cliënten met een uitkering op {when or 'de extractiedatum'} (zonder min met het "
+            f"instrument, wachttijd en lock-in meegeteld, horizon {model.spec.horizon} maanden): "
+            "de mediane cliënt van elke uitstroomgroep.",
+        )
+    )
+    section.add_table("effects", effect_table(model, lang))
     median, positive = months_saved_table(score)
     if len(median):
         section.add_table(
             "months-saved",
             median,
-            "Median months on benefit saved per client, by outflow group (negative: the "
-            "instrument lengthens the time on benefit, e.g. by its lock-in).",
+            say(
+                "Median months on benefit saved per client, by outflow group (negative: the "
+                "instrument lengthens the time on benefit, e.g. by its lock-in).",
+                "Mediaan aantal bespaarde uitkeringsmaanden per cliënt, naar uitstroomgroep "
+                "(negatief: het instrument verlengt de tijd in de uitkering, bijvoorbeeld door de "
+                "lock-in).",
+            ),
         )
         section.add_table(
             "positive-return-share",
             positive,
-            "Share of clients for whom the instrument has a positive net return.",
+            say(
+                "Share of clients for whom the instrument has a positive net return.",
+                "Aandeel cliënten voor wie het instrument een positief netto rendement heeft.",
+            ),
         )
         section.figures.append(
             plots.months_saved_plot(
-                median, caption="Months saved by the median client of each outflow group."
+                median,
+                caption=say(
+                    "Months saved by the median client of each outflow group.",
+                    "Bespaarde maanden van de mediane cliënt van elke uitstroomgroep.",
+                ),
+                lang=lang,
             )
         )
     else:
-        section.paragraphs.append("No instrument of this meter could be scored.")
+        section.paragraphs.append(
+            say(
+                "No instrument of this meter could be scored.",
+                "Geen enkel instrument van deze meter kon worden gescoord.",
+            )
+        )
     return section
 
 
-def instrument_warnings(instruments: pd.DataFrame) -> list[str]:
+def instrument_warnings(instruments: pd.DataFrame, lang: str = "en") -> list[str]:
     """Instruments with too few entries or outflows for a precise effect."""
+    say = Words(lang)
     out = []
     for code, row in instruments.iterrows():
         problems = thin_instrument_problems(row)
         if problems:
             out.append(
-                f"instrument {code}: only {', '.join(problems)} (at least {MIN_ENTRIES} entries and "
-                f"{MIN_EVENTS} outflows in and after are advised); its effects are imprecise"
+                say(
+                    f"instrument {code}: only {', '.join(problems)} (at least {MIN_ENTRIES} "
+                    f"entries and {MIN_EVENTS} outflows in and after are advised); its effects "
+                    "are imprecise",
+                    f"instrument {code}: alleen {dutch_problems(', '.join(problems))} (geadviseerd zijn "
+                    "minstens "
+                    f"{MIN_ENTRIES} instromers en {MIN_EVENTS} keer uitstroom in en na het "
+                    "instrument); de effecten zijn onnauwkeurig",
+                )
             )
     return out
-
-
-def heterogeneity_section(model: HazardModel) -> Section | None:
-    """Mass points of a timing-of-events model and its effects against the default model's."""
-    het = model.heterogeneity
-    if het is None:
-        return None
-    section = Section("heterogeneity", "Unobserved heterogeneity (timing-of-events model)")
-    section.paragraphs.append(
-        "The timing-of-events model (Abbring and Van den Berg) adds an unobserved client type to "
-        "the outflow hazard and to the hazard of entering an instrument, so that dynamic "
-        "selection does not bias the instrument effects. The type distribution is discrete "
-        "(mass points): a location on the log-hazard scale and a share at inflow."
-    )
-    k = len(het.locations)
-    section.add_table(
-        "mass-points",
-        pd.DataFrame(
-            {
-                "outflow_location": list(het.locations),
-                "entry_location": list(het.entry_locations) or [np.nan] * k,
-                "probability": list(het.probabilities),
-            },
-            index=pd.Index(range(1, k + 1), name="type"),
-        ),
-    )
-    default = model.metadata.get("default_effects") or {}
-    if default:
-        se = standard_errors(model)
-        terms = [t for t in default if model.has_term(t)]
-        table = pd.DataFrame(
-            {
-                "default_coef": [default[t]["coef"] for t in terms],
-                "default_se": [default[t]["se"] for t in terms],
-                "toe_coef": [model.coef(t) for t in terms],
-                "toe_se": se.reindex(terms).to_numpy(),
-            },
-            index=pd.Index(terms, name="term"),
-        )
-        table["difference"] = table["toe_coef"] - table["default_coef"]
-        table["default_hazard_ratio"] = np.exp(table["default_coef"])
-        table["toe_hazard_ratio"] = np.exp(table["toe_coef"])
-        section.add_table(
-            "default-vs-toe",
-            table,
-            "Instrument effects of the default model (no heterogeneity) and of this model.",
-        )
-    else:
-        section.paragraphs.append("The default model's effects were not stored with this model.")
-    for d in model.metadata.get("diagnostics") or []:
-        section.warnings.append(f"mixture diagnostic: {d}")
-    if model.metadata.get("identified") is False:
-        section.warnings.append("the mixture is not identified; prefer the default model")
-    return section

@@ -16,6 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure as MplFigure
 from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
 
+from rendement.report.dutch import Words
 from rendement.report.sections import Figure
 
 _BLUE, _ORANGE, _GREY, _RED = "#1f5fa8", "#d9731a", "#8a8a8a", "#b3261e"
@@ -36,7 +37,7 @@ def _log_x(ax: Axes) -> None:
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
-def forest_plot(table: pd.DataFrame, *, name: str, caption: str) -> Figure:
+def forest_plot(table: pd.DataFrame, *, name: str, caption: str, lang: str = "en") -> Figure:
     """Hazard ratios with intervals on a log axis (``table``: index term; hazard_ratio, lower, upper)."""
     n = len(table)
     fig = MplFigure(figsize=(7.5, max(2.0, 0.28 * n + 1.0)))
@@ -52,7 +53,12 @@ def forest_plot(table: pd.DataFrame, *, name: str, caption: str) -> Figure:
     _log_x(ax)
     ax.set_yticks(y)
     ax.set_yticklabels([str(t) for t in table.index], fontsize=8)
-    ax.set_xlabel("hazard ratio (monthly chance of leaving benefit, 95% interval)")
+    ax.set_xlabel(
+        Words(lang)(
+            "hazard ratio (monthly chance of leaving benefit, 95% interval)",
+            "hazard ratio (kans per maand op uitstroom, 95%-interval)",
+        )
+    )
     ax.grid(axis="x", alpha=0.3)
     return _render(fig, name, caption)
 
@@ -69,14 +75,24 @@ def _zoomed(values: Sequence[float]) -> float:
 
 
 def calibration_plot(
-    by_decile: pd.DataFrame, by_group: pd.DataFrame, horizons: Sequence[int], *, caption: str
+    by_decile: pd.DataFrame,
+    by_group: pd.DataFrame,
+    horizons: Sequence[int],
+    *,
+    caption: str,
+    lang: str = "en",
 ) -> Figure:
     """Predicted against observed (Kaplan-Meier, 95% interval) per decile and per outflow group.
 
     The axes are zoomed to the data; a row of fewer than :data:`MIN_PLOTTED` clients is
-    listed under the plot as "te klein" instead of drawn as a point."""
+    listed under the plot as "te klein" (too small) instead of drawn as a point."""
+    say = Words(lang)
     fig = MplFigure(figsize=(9.5, 4.2))
-    for k, (table, label) in enumerate(((by_decile, "risk decile"), (by_group, "outflow group"))):
+    kinds = (
+        (by_decile, say("risk decile", "risicodeciel")),
+        (by_group, say("outflow group", "uitstroomgroep")),
+    )
+    for k, (table, label) in enumerate(kinds):
         ax = fig.add_subplot(1, 2, k + 1)
         small = table[table["clients"] < MIN_PLOTTED] if "clients" in table else table.iloc[:0]
         table = table.drop(index=small.index)
@@ -98,7 +114,7 @@ def calibration_plot(
                 ms=4,
                 color=colour,
                 capsize=2,
-                label=f"within {h} months",
+                label=say(f"within {h} months", f"binnen {h} maanden"),
             )
         top = _zoomed([*table["predicted"].astype(float), *table["upper"].astype(float), 0.0])
         ax.plot([0, top], [0, top], color=_GREY, lw=1, ls="--")
@@ -112,17 +128,19 @@ def calibration_plot(
                     for v, n in zip(small[key], small["clients"], strict=True)
                 )
             )
-            ax.text(0.02, -0.22, f"te klein: {names}", transform=ax.transAxes, fontsize=7)
-        ax.set_xlabel("predicted chance of leaving benefit")
-        ax.set_ylabel("observed (Kaplan-Meier)")
-        ax.set_title(f"by {label}", fontsize=10)
+            small_word = say("too small", "te klein")
+            ax.text(0.02, -0.22, f"{small_word}: {names}", transform=ax.transAxes, fontsize=7)
+        ax.set_xlabel(say("predicted chance of leaving benefit", "voorspelde kans op uitstroom"))
+        ax.set_ylabel(say("observed (Kaplan-Meier)", "waargenomen (Kaplan-Meier)"))
+        ax.set_title(say(f"by {label}", f"per {label}"), fontsize=10)
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="upper left")
     return _render(fig, "calibration", caption)
 
 
-def months_saved_plot(table: pd.DataFrame, *, caption: str) -> Figure:
+def months_saved_plot(table: pd.DataFrame, *, caption: str, lang: str = "en") -> Figure:
     """Median months saved per instrument (rows) and outflow group (columns)."""
+    say = Words(lang)
     fig = MplFigure(figsize=(8, max(2.5, 0.45 * len(table) + 1.2)))
     ax = fig.add_subplot()
     codes = list(table.index)
@@ -134,26 +152,35 @@ def months_saved_plot(table: pd.DataFrame, *, caption: str) -> Figure:
             y + (j - (len(groups) - 1) / 2) * width,
             table[g].to_numpy(dtype=float),
             height=width,
-            label=str(g),
+            label=say(str(g), str(g).replace("group", "groep")),
             color=(_BLUE, _ORANGE, _RED, _GREY)[j % 4],
         )
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y)
     ax.set_yticklabels(codes, fontsize=9)
     ax.invert_yaxis()
-    ax.set_xlabel("months on benefit saved (median client; negative = longer on benefit)")
-    ax.legend(fontsize=8, title="outflow group", title_fontsize=8)
+    ax.set_xlabel(
+        say(
+            "months on benefit saved (median client; negative = longer on benefit)",
+            "bespaarde uitkeringsmaanden (mediane cliënt; negatief = langer in de uitkering)",
+        )
+    )
+    ax.legend(fontsize=8, title=say("outflow group", "uitstroomgroep"), title_fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return _render(fig, "months-saved", caption)
 
 
-def fairness_plot(tables: dict[str, pd.DataFrame], threshold: float, *, caption: str) -> Figure:
+def fairness_plot(
+    tables: dict[str, pd.DataFrame], threshold: float, *, caption: str, lang: str = "en"
+) -> Figure:
     """Ratios against all clients per level of each attribute, with the warning band."""
+    say = Words(lang)
     cols = (
-        ("ratio_group3_share", "group-3 share"),
-        ("ratio_calibration", "observed/predicted"),
-        ("ratio_false_group3", "false group-3 rate"),
+        ("ratio_group3_share", say("group-3 share", "aandeel groep 3")),
+        ("ratio_calibration", say("observed/predicted", "waargenomen/voorspeld")),
+        ("ratio_false_group3", say("false group-3 rate", "onterecht groep 3")),
     )
+    names = {"gender": say("gender", "geslacht"), "age_band": say("age band", "leeftijd")}
     levels = [(attr, lvl) for attr, t in tables.items() for lvl in t.index[:-1]]
     fig = MplFigure(figsize=(9, max(2.5, 0.32 * len(levels) + 1.2)))
     ax = fig.add_subplot()
@@ -175,15 +202,23 @@ def fairness_plot(tables: dict[str, pd.DataFrame], threshold: float, *, caption:
     hi = max([threshold * 1.5, *shown])
     ax.set_xlim(lo / 1.1, hi * 1.1)
     for i in np.flatnonzero(small):
-        ax.text(1.0, y[i], "  te klein", va="center", fontsize=8, color=_GREY)
+        ax.text(
+            1.0, y[i], "  " + say("too small", "te klein"), va="center", fontsize=8, color=_GREY
+        )
     for _i, yy in zeros:  # a ratio of 0 is shown at the left edge, not dropped
         ax.text(lo / 1.08, yy, "0", va="center", fontsize=8, color=_RED)
     ax.set_yticks(y)
     ax.set_yticklabels(
-        [f"{a}: {lvl} (n={int(tables[a].loc[lvl, 'clients'])})" for a, lvl in levels], fontsize=8
+        [f"{names.get(a, a)}: {lvl} (n={int(tables[a].loc[lvl, 'clients'])})" for a, lvl in levels],
+        fontsize=8,
     )
     ax.invert_yaxis()
-    ax.set_xlabel(f"ratio to all clients (green band: within {threshold:g}x)")
+    ax.set_xlabel(
+        say(
+            f"ratio to all clients (green band: within {threshold:g}x)",
+            f"verhouding tot alle cliënten (groene band: binnen {threshold:g}x)".replace(".", ","),
+        )
+    )
     ax.legend(fontsize=8)
     ax.grid(axis="x", alpha=0.3)
     return _render(fig, "fairness", caption)

@@ -35,7 +35,7 @@ from rendement.progress import Progress
 from rendement.report.challenger import ChallengerResult, fit_challenger
 from rendement.report.discrimination import Discrimination
 from rendement.report.evaluation import Calibration, GroupAccuracy
-from rendement.report.fairness_bootstrap import RatioInterval, calibration_ratio_intervals
+from rendement.report.fairness_bootstrap import RatioInterval, simultaneous_ratio_intervals
 from rendement.report.holdout import HoldoutSample
 from rendement.report.km import cell
 from rendement.report.sections import Section
@@ -177,7 +177,16 @@ def instruments_verdict(model: HazardModel, instruments: pd.DataFrame, lang: str
     return Verdict("instruments", colour, text)
 
 
-def fairness_verdict(intervals: list[RatioInterval], threshold: float, lang: str) -> Verdict:
+def fairness_verdict(
+    intervals: list[RatioInterval],
+    threshold: float,
+    lang: str,
+    features: set[str] | frozenset[str] = frozenset(),
+) -> Verdict:
+    """Red when a calibration ratio is beyond ``threshold`` and its simultaneous interval
+    excludes 1; orange when beyond but the interval includes 1. ``features``: attributes that
+    are model features (age band): their disparity is a misfit of the model, and the sentence
+    says so."""
     beyond = [
         r
         for r in intervals
@@ -186,32 +195,51 @@ def fairness_verdict(intervals: list[RatioInterval], threshold: float, lang: str
     flagged = [r for r in beyond if r.flagged]
     colour = "red" if flagged else "orange" if beyond else "green"
     show = flagged or beyond
+    names = {"gender": "geslacht", "age_band": "leeftijdsklasse"} if lang == "nl" else {}
     detail = "; ".join(
-        f"{r.attribute} {r.level}: {_n(r.ratio, lang, 2)} ({_n(r.lower, lang, 2)}-{_n(r.upper, lang, 2)})"
+        f"{names.get(r.attribute, r.attribute)} {r.level}: {_n(r.ratio, lang, 2)} ({_n(r.lower, lang, 2)}-{_n(r.upper, lang, 2)})"
         for r in show[:3]
     )
+    k = len(intervals)
+    misfit = sorted({r.attribute for r in show if r.attribute in features})
     if lang == "nl":
         text = (
-            "Geen groep wijkt meer dan toeval af in kalibratie (bootstrap-intervallen)."
+            f"Geen van de {k} groepen wijkt meer dan toeval af in kalibratie (gezamenlijke "
+            "bootstrap-intervallen)."
             if colour == "green"
             else f"Kalibratie wijkt af bij {detail}"
             + (
-                ", meer dan toeval."
+                f", meer dan toeval (gezamenlijke intervallen over {k} groepen)."
                 if flagged
-                else ", maar het interval bevat 1 (mogelijk toeval)."
+                else f", maar het interval bevat 1 (mogelijk toeval bij {k} getoetste groepen)."
             )
         )
+        if misfit:
+            text += (
+                " Leeftijd is een kenmerk van het model: dit verschil is een afwijking van het "
+                "model zelf (de uitstroom van die leeftijdsgroep wordt over- of onderschat), geen "
+                "ongelijke behandeling op een beschermd kenmerk; gebruik voorspellingen voor die "
+                "groep met voorzichtigheid."
+            )
     else:
         text = (
-            "No group differs in calibration by more than chance (bootstrap intervals)."
+            f"None of the {k} groups differs in calibration by more than chance (simultaneous "
+            "bootstrap intervals)."
             if colour == "green"
             else f"Calibration differs for {detail}"
             + (
-                ", more than chance."
+                f", more than chance (simultaneous intervals over {k} groups)."
                 if flagged
-                else ", but the interval includes 1 (could be chance)."
+                else f", but the interval includes 1 (could be chance with {k} groups tested)."
             )
         )
+        if misfit:
+            text += (
+                " Age is a feature of the model: this difference is a misfit of the model itself "
+                "(the outflow of that age group is over- or underestimated), not unequal "
+                "treatment on a protected attribute; use its predictions for that group with "
+                "care."
+            )
     return Verdict("fairness", colour, text)
 
 
@@ -326,17 +354,14 @@ def answer_questions(
         with prog.stage("challenger model (gradient boosting on the same features)"):
             champion = fit_challenger(sample.model, data, sample.cutoff, sample.clients)
     horizon = fairness_horizon(sample.window_months)
-    intervals = [
-        r
-        for attr in ("gender", "age_band")
-        for r in calibration_ratio_intervals(sample.clients, attr, horizon)
-    ]
+    intervals = simultaneous_ratio_intervals(sample.clients, ("gender", "age_band"), horizon)
+    features = {a for a in ("gender", "age_band") if a in model.spec.features}
     verdicts = [
         calibration_verdict(cal, lang),
         discrimination_verdict(disc, champion, lang),
         groups_verdict(acc, sample.clients, lang),
         instruments_verdict(model, instruments, lang),
-        fairness_verdict(intervals, threshold, lang),
+        fairness_verdict(intervals, threshold, lang, features),
         heterogeneity_verdict(model, lang),
     ]
     return VerdictParts(verdicts, champion)
