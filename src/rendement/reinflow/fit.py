@@ -61,7 +61,9 @@ def fit_reinflow(data: DataFolder, spec: ModelSpec) -> ReinflowModel:
     keep = np.ones(len(x), dtype=bool)
     for t in empty:  # no return ever seen in the piece: chance 0 there, not estimated
         keep &= x[t].to_numpy() == 0
-    x = x.loc[keep, [c for c in x.columns if c not in empty]]
+    # a flag no spell has (e.g. ended during a one-off home visit) has no effect to estimate
+    unseen = [t for t in flag_terms(instruments) if not x[t].to_numpy()[keep].any()]
+    x = x.loc[keep, [c for c in x.columns if c not in empty and c not in unseen]]
     clients = pd.factorize(ended["client_id"].to_numpy()[rows["spell"].to_numpy()[keep]])[0]
     fit = fit_cells(_cells(x, events[keep], trials[keep], clients))
     params = fit.params.reindex([*fit.params.index, *empty])
