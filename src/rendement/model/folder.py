@@ -121,6 +121,10 @@ def save_model(
             ).to_csv(stage / "entry_parameters.csv", index=False, float_format="%.17g")
             files["entry_parameters.csv"] = ""
         extra = dict(extra_files or {})
+        if model.reinflow is not None:  # the re-inflow model: readable tables, checksummed
+            from rendement.reinflow.store import reinflow_files
+
+            extra.update(reinflow_files(model.reinflow))
         if "spec.yaml" not in extra:  # the specification as the analyst writes it (spec init)
             from rendement.specfile import spec_yaml
 
@@ -259,6 +263,8 @@ def load_model(path: Path | str, *, verify_signature: bool = True) -> HazardMode
             "signed_by": signed_by,  # verified signer; None when no signing key is configured
         }
     )
+    from rendement.reinflow.store import read_reinflow
+
     return HazardModel(
         spec=spec,
         params=params,
@@ -268,4 +274,5 @@ def load_model(path: Path | str, *, verify_signature: bool = True) -> HazardMode
         heterogeneity=het,
         entry_params=entry,
         metadata=meta,
+        reinflow=read_reinflow(folder, spec),  # None in a folder without one
     )

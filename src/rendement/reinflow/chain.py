@@ -87,26 +87,36 @@ def new_spells(G: np.ndarray, rho: np.ndarray) -> NewSpells:
     return NewSpells(W, V)
 
 
+class AfterExit:
+    """``V[m]`` for exits with any return chances ``rho``, after the new spells of ``spells``:
+    the convolution ``sum_s rho[s] W[m - s + 1]`` for all ``m`` at once (FFT over the
+    months; the transform of ``W`` is taken once and reused for every ``rho``)."""
+
+    def __init__(self, spells: NewSpells):
+        self.h = spells.horizon
+        self.size = 1 << int(np.ceil(np.log2(2 * max(self.h, 1))))
+        self.w_hat = np.fft.rfft(spells.W[:, 1:], n=self.size, axis=1)
+
+    def __call__(self, rho: np.ndarray) -> np.ndarray:
+        a = np.fft.rfft(rho[:, 1:], n=self.size, axis=1)
+        conv = np.fft.irfft(a * self.w_hat, n=self.size, axis=1)[:, : self.h]
+        out = np.zeros_like(rho)
+        out[:, 1:] = np.maximum(conv, 0.0)
+        return out
+
+
 def after_exit(rho: np.ndarray, spells: NewSpells) -> np.ndarray:
-    """``(n, H + 1)`` ``V[m]`` for an exit with return chances ``rho``: the convolution
-    ``sum_s rho[s] W[m - s + 1]`` for all ``m`` at once (FFT over the months)."""
-    h = spells.horizon
-    size = 1 << int(np.ceil(np.log2(2 * h)))
-    a = np.fft.rfft(rho[:, 1:], n=size, axis=1)
-    b = np.fft.rfft(spells.W[:, 1:], n=size, axis=1)
-    conv = np.fft.irfft(a * b, n=size, axis=1)[:, :h]
-    out = np.zeros_like(rho)
-    out[:, 1:] = np.maximum(conv, 0.0)
-    return out
+    """:class:`AfterExit` for one ``rho``."""
+    return AfterExit(spells)(rho)
 
 
-def exit_chances(survival: np.ndarray, horizon: int) -> np.ndarray:
+def exit_chances(survival: np.ndarray) -> np.ndarray:
     """``(n, H + 1)`` chance to leave at the end of future month ``u`` (column ``u``) from a
-    time-major survival path ``(L, n)`` (``survival[t] = P(T - d > t + 1)``)."""
-    s = survival[:horizon].T
-    f = np.zeros((s.shape[0], horizon + 1))
-    f[:, 1] = 1.0 - s[:, 0]
-    f[:, 2:] = s[:, :-1] - s[:, 1:]
+    client-major survival path ``(n, H)`` (``survival[:, t] = P(T - d > t + 1)``)."""
+    n, h = survival.shape
+    f = np.zeros((n, h + 1))
+    f[:, 1] = 1.0 - survival[:, 0]
+    f[:, 2:] = survival[:, :-1] - survival[:, 1:]
     return f
 
 

@@ -18,6 +18,7 @@ from rendement.contract.folder import DataFolder
 from rendement.hazard.cells import CellDesign, distinct_rows
 from rendement.hazard.covariance import ClusterCounts
 from rendement.hazard.estimate import fit_cells
+from rendement.hazard.warnings import HazardFitError
 from rendement.model.spec import ModelSpec, client_design
 from rendement.reinflow.model import WORK_TERM, ExitMix, ReinflowModel, flag_terms
 from rendement.reinflow.panel import (
@@ -47,15 +48,35 @@ def reinflow_design(
     return pd.DataFrame(cols), rows
 
 
-def fit_reinflow(data: DataFolder, spec: ModelSpec) -> ReinflowModel:
-    """The re-inflow model of ``data`` with the client terms of ``spec``."""
+def fit_reinflow_or_none(
+    data: DataFolder, spec: ModelSpec, until: pd.Timestamp, warnings_out: list[str]
+) -> ReinflowModel | None:
+    """:func:`fit_reinflow`, or None with a warning when the data cannot carry it."""
+    try:
+        return fit_reinflow(data, spec, until=until)
+    except (HazardFitError, ValueError, np.linalg.LinAlgError) as exc:
+        warnings_out.append(
+            f"no re-inflow model (returns to benefit are not counted; returns_basis 'spell'): {exc}"
+        )
+        return None
+
+
+def fit_reinflow(
+    data: DataFolder, spec: ModelSpec, *, until: pd.Timestamp | None = None
+) -> ReinflowModel:
+    """The re-inflow model of ``data`` (as known at ``until``) with the client terms of ``spec``."""
     instruments = tuple(spec.instruments)
-    ended = ended_spells(
-        data.spells, data.trajectories, instruments, data.extraction_date, data.clients
+    cutoff = data.extraction_date if until is None else pd.Timestamp(until)
+    spells, trajectories = (
+        _as_known_at(data.spells, cutoff),
+        _as_known_at(data.trajectories, cutoff),
     )
+    ended = ended_spells(spells, trajectories, instruments, cutoff, data.clients)
     x, rows = reinflow_design(ended, spec, instruments)
     events = rows["events"].to_numpy()
     trials = rows["trials"].to_numpy()
+    if events.sum() == 0:
+        raise HazardFitError("no client came back to benefit after a spell in these data")
     pieces = piece_terms(REINFLOW_CUTS)
     empty = [t for t in pieces if events[x[t].to_numpy() > 0].sum() == 0]
     keep = np.ones(len(x), dtype=bool)
@@ -68,8 +89,8 @@ def fit_reinflow(data: DataFolder, spec: ModelSpec) -> ReinflowModel:
     fit = fit_cells(_cells(x, events[keep], trials[keep], clients))
     params = fit.params.reindex([*fit.params.index, *empty])
     params[empty] = -np.inf
-    all_ended = data.spells["end_date"].notna()
-    reasons = data.spells.loc[all_ended, "end_reason"].astype("string").fillna("")
+    all_ended = spells["end_date"].notna()
+    reasons = spells.loc[all_ended, "end_reason"].astype("string").fillna("")
     returnable = ~reasons.isin(NO_RETURN_REASONS)
     mix = ExitMix(
         returnable_share=float(returnable.mean()) if len(reasons) else 1.0,
@@ -83,6 +104,16 @@ def fit_reinflow(data: DataFolder, spec: ModelSpec) -> ReinflowModel:
         "clients": int(fit.n_clusters or 0),
     }
     return ReinflowModel(spec, params.rename("estimate"), fit.cov, instruments, mix, counts=counts)
+
+
+def _as_known_at(table: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """Rows started by ``cutoff``; an end after it is not known yet (still running)."""
+    out = table[table["start_date"] <= cutoff].copy()
+    later = out["end_date"] > cutoff
+    out.loc[later, "end_date"] = pd.NaT
+    if "end_reason" in out.columns:
+        out.loc[later, "end_reason"] = None
+    return out
 
 
 def _cells(

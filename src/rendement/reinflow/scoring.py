@@ -1,0 +1,266 @@
+"""Expected months on benefit over the horizon counting returns, for a whole scoring task.
+
+Per chunk of clients (:meth:`rendement.scoring.paths.ScoringTask.chunks`) the
+paths of the current spell come from :func:`rendement.scoring.paths.evaluate_chunk`
+(without and with each instrument, stopped at the pension date); a new spell is
+the outflow model from month 1 without an instrument (prior type weights with
+mass points); the chance to come back is read from a fine table over the
+re-inflow linear predictor (:class:`ReturnTable`, linear interpolation), so no
+exponential is taken per client and month. The chain itself is
+:mod:`rendement.reinflow.chain`.
+
+The instrument of a path sets the re-inflow of the *first* exit: before the
+instrument starts (waiting) none, while it runs ``ended_in``, after it
+``ended_after``; instruments already done in the current spell count as after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+
+from rendement.model.spec import client_design
+from rendement.reinflow.chain import (
+    AfterExit,
+    NewSpells,
+    exit_chances,
+    expected_benefit_months,
+    mixed_return_chances,
+    new_spells,
+)
+from rendement.reinflow.model import ReinflowModel
+from rendement.scoring.counterfactual import cumulate, eta_without, rates, survival_from_rates
+from rendement.scoring.intervals import quantile_bounds
+from rendement.scoring.paths import ScoringTask, evaluate_chunk
+from rendement.scoring.prepared import prepared
+from rendement.scoring.returns import expected_cost
+from rendement.scoring.states import ClientStates, Coefficients
+
+#: Grid of the re-inflow linear predictor (client terms + durability shift) of ReturnTable.
+ETA_LOW, ETA_HIGH, ETA_STEP = -12.0, 6.0, 0.005
+
+
+@dataclass(frozen=True)
+class ReturnTable:
+    """Return chances ``rho[s]`` (:func:`rendement.reinflow.chain.mixed_return_chances`) on a
+    fine grid of the client part of the re-inflow linear predictor."""
+
+    values: np.ndarray  # (grid, H + 1)
+
+    @classmethod
+    def of(cls, model: ReinflowModel, params: pd.Series, horizon: int) -> ReturnTable:
+        grid = np.arange(ETA_LOW, ETA_HIGH + ETA_STEP / 2, ETA_STEP)
+        base = model.baseline_by_month(horizon, params)
+        work = float(params.get("end:werk", 0.0))
+        eta = np.broadcast_to(base[None, :], (len(grid), horizon))
+        rho = mixed_return_chances(
+            eta, grid, work, model.mix.work_share, model.mix.returnable_share
+        )
+        return cls(rho)
+
+    def rho(self, eta: np.ndarray) -> np.ndarray:
+        """``(n, H + 1)`` return chances for client linear predictors ``eta`` ``(n,)``."""
+        x = (np.clip(eta, ETA_LOW, ETA_HIGH) - ETA_LOW) / ETA_STEP
+        i = np.minimum(np.floor(x).astype(np.int64), len(self.values) - 2)
+        w = (x - i)[:, None]
+        return (1.0 - w) * self.values[i] + w * self.values[i + 1]
+
+
+@dataclass(frozen=True)
+class TotalScores:
+    """Months on benefit over the horizon counting returns (rows in input order)."""
+
+    benefit: np.ndarray  # (n,) without an instrument
+    benefit_with: np.ndarray  # (n, C); NaN for clients in an instrument now
+
+    @property
+    def months_saved(self) -> np.ndarray:
+        return self.benefit[:, None] - self.benefit_with
+
+    def net(self, task: ScoringTask, p_success: np.ndarray) -> np.ndarray:
+        """Net return over all months on benefit: months saved x benefit - expected cost."""
+        cost = expected_cost(task.price[None, :], task.success_share[None, :], p_success)
+        return self.months_saved * task.benefit[:, None] - cost
+
+
+@dataclass(frozen=True)
+class _Effects:
+    client: np.ndarray  # (n,) re-inflow client terms
+    ended_in: np.ndarray  # (C_model,)
+    ended_after: np.ndarray  # (C_model,)
+    table: ReturnTable
+
+
+def _effects(
+    reinflow: ReinflowModel, params: pd.Series, design: np.ndarray, codes: list[str], h: int
+) -> _Effects:
+    beta = np.array([float(params.get(t, 0.0)) for t in reinflow.spec.client_terms()])
+    client = design @ beta if design.shape[1] else np.zeros(design.shape[0])
+
+    def per_code(prefix: str) -> np.ndarray:
+        return np.array([float(params.get(f"{prefix}:{c}", 0.0)) for c in codes])
+
+    return _Effects(
+        client, per_code("ended_in"), per_code("ended_after"), ReturnTable.of(reinflow, params, h)
+    )
+
+
+def total_scores(
+    task: ScoringTask, reinflow: ReinflowModel, frame: pd.DataFrame
+) -> tuple[TotalScores, np.ndarray]:
+    """Point estimates, and the chance of success ``(n, C)`` of the paths (for the cost)."""
+    design = client_design(reinflow.spec, frame).to_numpy(dtype=np.float64)
+    codes = list(task.model.spec.instruments)
+    effects = _effects(reinflow, reinflow.params, design, codes, task.horizon)
+    coefs = prepared(task.model).coefficients
+    n, n_scen = task.n, len(task.scenarios)
+    benefit, with_ = np.empty(n), np.full((n, n_scen), np.nan)
+    p_success = np.full((n, n_scen), np.nan)
+    for rows in task.chunks():
+        b, bw, ps = _chunk(task, rows, coefs, effects)
+        benefit[rows] = b
+        idx = np.arange(n)[rows][~task.running[rows]]
+        with_[idx], p_success[idx] = bw, ps
+    return TotalScores(benefit, with_), p_success
+
+
+def total_bounds(
+    task: ScoringTask,
+    reinflow: ReinflowModel,
+    frame: pd.DataFrame,
+    level: float,
+    n_draws: int,
+    seed: int,
+) -> dict[str, np.ndarray]:
+    """Bounds of benefit months, months saved and net return counting returns, over joint
+    draws of the outflow and re-inflow parameters (one chain evaluation per draw)."""
+    design = client_design(reinflow.spec, frame).to_numpy(dtype=np.float64)
+    codes = list(task.model.spec.instruments)
+    coefs = prepared(task.model).draw_coefficients(n_draws, seed)
+    params = reinflow.draws(n_draws, seed + 1)
+    effects = [_effects(reinflow, p, design, codes, task.horizon) for p in params]
+    n, n_scen = task.n, len(task.scenarios)
+    out = {
+        "benefit_lower": np.full(n, np.nan),
+        "benefit_upper": np.full(n, np.nan),
+        "saved_lower": np.full((n, n_scen), np.nan),
+        "saved_upper": np.full((n, n_scen), np.nan),
+        "net_lower": np.full((n, n_scen), np.nan),
+        "net_upper": np.full((n, n_scen), np.nan),
+    }
+    for rows in task.chunks():
+        idx = np.arange(n)[rows]
+        free = idx[~task.running[rows]]
+        b = np.empty((len(idx), n_draws))
+        saved = np.empty((len(free), n_scen, n_draws))
+        net = np.empty((len(free), n_scen, n_draws))
+        for r in range(n_draws):
+            drawn = task
+            if task.mixture_draws is not None:
+                loc, w = task.mixture_draws[r]
+                drawn = replace(task, locations=loc, weights=w)
+            b0, bw, ps = _chunk(drawn, rows, coefs[r], effects[r])
+            b[:, r] = b0
+            saved[:, :, r] = b0[~task.running[rows], None] - bw
+            cost = expected_cost(task.price[None, :], task.success_share[None, :], ps)
+            net[:, :, r] = saved[:, :, r] * task.benefit[free, None] - cost
+        out["benefit_lower"][idx], out["benefit_upper"][idx] = quantile_bounds(b, level)
+        if n_scen and len(free):
+            out["saved_lower"][free], out["saved_upper"][free] = quantile_bounds(saved, level)
+            out["net_lower"][free], out["net_upper"][free] = quantile_bounds(net, level)
+    return out
+
+
+def _new_spell_survival(
+    task: ScoringTask, states: ClientStates, coefs: Coefficients, rows: slice
+) -> np.ndarray:
+    """``(c, H + 1)`` ``G[k] = P(a new spell lasts more than k months)``, no instrument."""
+    c = states.n
+    fresh = replace(
+        states,
+        months_on_benefit=np.zeros(c, dtype=np.int64),
+        in_now=np.zeros_like(states.in_now),
+        after_now=np.zeros_like(states.after_now),
+        remaining=np.zeros(c, dtype=np.int64),
+    )
+    h = task.horizon
+    cum = cumulate(rates(eta_without(fresh, coefs, task.model.spec, h)))
+    locations, weights = task.locations, None
+    het = task.model.heterogeneity
+    if locations is not None and het is not None:
+        if locations.ndim == 2:
+            locations = locations[rows]
+        weights = np.tile(np.asarray(het.probabilities, dtype=float), (c, 1))
+    s = survival_from_rates(cum, locations, weights)
+    G = np.ones((c, h + 1))
+    G[:, 1:] = s[:h].T
+    return G
+
+
+def _chunk(
+    task: ScoringTask, rows: slice, coefs: Coefficients, fx: _Effects
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Benefit months without ``(c,)``, with ``(c_free, C)`` and the chance of success.
+
+    Long: the without path (running instruments in two regimes) and every instrument's
+    path share the chunk's new-spell chain; split, it would be passed around in pieces.
+    """
+    h = task.horizon
+    states = task.states.chunk(rows)
+    res = evaluate_chunk(task, rows, coefs.chunk(rows), keep_paths=True)
+    c = states.n
+    months = np.full(c, h, dtype=np.int64)
+    if task.pension_months is not None:
+        months = np.clip(task.pension_months[rows], 0, h)
+    client = fx.client[rows]
+    spells = new_spells(
+        _new_spell_survival(task, states, coefs.chunk(rows), rows), fx.table.rho(client)
+    )
+    base = client + states.after_now.astype(float) @ fx.ended_after
+    u = np.arange(h + 1)[None, :]
+    running = task.running[rows]
+
+    conv = {"free": AfterExit(_subset(spells, ~running))}
+    if running.any():
+        conv["running"] = AfterExit(_subset(spells, running))
+
+    def V(eta: np.ndarray, who: np.ndarray) -> np.ndarray:
+        return conv["running" if who is running else "free"](fx.table.rho(eta))
+
+    benefit = np.empty(c)
+    free = ~running
+    f0 = exit_chances(res["s0"])
+    v_base_free = V(base[free], free)
+    benefit[free] = expected_benefit_months(
+        res["remaining"][free], f0[free], [(np.ones_like(u, dtype=bool), v_base_free)], months[free]
+    )
+    if running.any():
+        j = np.argmax(states.in_now[running], axis=1)
+        left = states.remaining[running][:, None]
+        already = states.after_now[running, j]
+        b = base[running]
+        regimes = [
+            (u <= left, V(b + fx.ended_in[j], running)),
+            (u > left, V(b + np.where(already, 0.0, fx.ended_after[j]), running)),
+        ]
+        benefit[running] = expected_benefit_months(
+            res["remaining"][running], f0[running], regimes, months[running]
+        )
+    n_free, n_scen = int(free.sum()), len(task.scenarios)
+    with_ = np.empty((n_free, n_scen))
+    b = base[free]
+    for k, sc in enumerate(task.scenarios):
+        start, end = sc.waiting_months, sc.planned_end
+        after = np.where(states.after_now[free, sc.column], 0.0, fx.ended_after[sc.column])
+        regimes = [(u <= start, v_base_free), (u > end, V(b + after, free))]
+        if end > start:
+            regimes.append(((u > start) & (u <= end), V(b + fx.ended_in[sc.column], free)))
+        f = exit_chances(res["s_with"][:, k, :])
+        with_[:, k] = expected_benefit_months(res["remaining_with"][:, k], f, regimes, months[free])
+    return benefit, with_, res["p_success"]
+
+
+def _subset(spells: NewSpells, who: np.ndarray) -> NewSpells:
+    return NewSpells(spells.W[who], spells.V[who])
