@@ -51,3 +51,11 @@ def add_total_columns(
     ranking["returns_basis"] = basis
     returns["returns_basis"] = basis
     return ranking, returns
+
+
+def ranked_columns(returns: pd.DataFrame) -> tuple[str, str]:
+    """Net return and months saved columns of ``returns`` that rank (its ``returns_basis``)."""
+    basis = returns["returns_basis"].iloc[0] if "returns_basis" in returns and len(returns) else ""
+    if basis == "total" and "net_return_total_eur" in returns.columns:
+        return "net_return_total_eur", "benefit_months_saved"
+    return "net_return_eur", "months_saved"
