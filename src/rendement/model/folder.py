@@ -120,11 +120,7 @@ def save_model(
                 {"term": model.entry_params.index, "estimate": model.entry_params.to_numpy()}
             ).to_csv(stage / "entry_parameters.csv", index=False, float_format="%.17g")
             files["entry_parameters.csv"] = ""
-        extra = dict(extra_files or {})
-        if model.reinflow is not None:  # the re-inflow model: readable tables, checksummed
-            from rendement.reinflow.store import reinflow_files
-
-            extra.update(reinflow_files(model.reinflow))
+        extra = {**_reinflow_files(model), **dict(extra_files or {})}
         if "spec.yaml" not in extra:  # the specification as the analyst writes it (spec init)
             from rendement.specfile import spec_yaml
 
@@ -161,6 +157,15 @@ def save_model(
             json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n"
         )
     return out
+
+
+def _reinflow_files(model: HazardModel) -> dict[str, str]:
+    """The re-inflow model's readable tables (:mod:`rendement.reinflow.store`), if any."""
+    if model.reinflow is None:
+        return {}
+    from rendement.reinflow.store import reinflow_files
+
+    return reinflow_files(model.reinflow)
 
 
 def read_manifest(path: Path | str) -> dict[str, Any]:
