@@ -87,6 +87,17 @@ def new_spells(G: np.ndarray, rho: np.ndarray) -> NewSpells:
     return NewSpells(W, V)
 
 
+def fft_size(horizon: int) -> int:
+    """Length of the transforms: a power of two of at least ``2 H`` (no wrap-around)."""
+    return 1 << int(np.ceil(np.log2(2 * max(horizon, 1))))
+
+
+def rho_transform(rho: np.ndarray) -> np.ndarray:
+    """The transform :class:`AfterExit` needs of return chances ``rho`` ``(n, H + 1)``."""
+    h = rho.shape[1] - 1
+    return np.fft.rfft(rho[:, 1:], n=fft_size(h), axis=1)
+
+
 class AfterExit:
     """``V[m]`` for exits with any return chances ``rho``, after the new spells of ``spells``:
     the convolution ``sum_s rho[s] W[m - s + 1]`` for all ``m`` at once (FFT over the
@@ -94,14 +105,17 @@ class AfterExit:
 
     def __init__(self, spells: NewSpells):
         self.h = spells.horizon
-        self.size = 1 << int(np.ceil(np.log2(2 * max(self.h, 1))))
+        self.size = fft_size(self.h)
         self.w_hat = np.fft.rfft(spells.W[:, 1:], n=self.size, axis=1)
 
     def __call__(self, rho: np.ndarray) -> np.ndarray:
-        a = np.fft.rfft(rho[:, 1:], n=self.size, axis=1)
-        conv = np.fft.irfft(a * self.w_hat, n=self.size, axis=1)[:, : self.h]
-        out = np.zeros_like(rho)
-        out[:, 1:] = np.maximum(conv, 0.0)
+        return self.of_transform(rho_transform(rho))
+
+    def of_transform(self, rho_hat: np.ndarray) -> np.ndarray:
+        """As calling it, from :func:`rho_transform` of the return chances."""
+        conv = np.fft.irfft(rho_hat * self.w_hat, n=self.size, axis=1)[:, : self.h]
+        out = np.zeros((conv.shape[0], self.h + 1))
+        np.maximum(conv, 0.0, out=out[:, 1:])
         return out
 
 
@@ -136,10 +150,15 @@ def expected_benefit_months(
     n, width = f.shape
     u = np.arange(width)[None, :]
     left = months[:, None] - u  # months of the horizon after an exit at the end of month u
-    valid = (u >= 1) & (left >= 1)
-    idx = np.clip(left, 0, width - 1)
+    fv = np.where((u >= 1) & (left >= 1), f, 0.0)
+    full = months == width - 1  # not capped by the pension: V[h - u] is V reversed
+    capped = np.flatnonzero(~full)
+    idx = np.clip(left[capped], 0, width - 1)
     extra = np.zeros(n)
     for mask, V in regimes:
-        take = np.take_along_axis(V, idx, axis=1)
-        extra += np.where(valid & mask, f * take, 0.0).sum(axis=1)
+        take = V[:, ::-1]
+        if capped.size:
+            take = take.copy()
+            take[capped] = np.take_along_axis(V[capped], idx, axis=1)
+        extra += np.einsum("ij,ij->i", np.where(mask, fv, 0.0), take)
     return remaining + extra

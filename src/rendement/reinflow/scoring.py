@@ -29,25 +29,29 @@ from rendement.reinflow.chain import (
     expected_benefit_months,
     mixed_return_chances,
     new_spells,
+    rho_transform,
 )
 from rendement.reinflow.model import ReinflowModel
 from rendement.scoring.counterfactual import cumulate, eta_without, rates, survival_from_rates
 from rendement.scoring.intervals import quantile_bounds
-from rendement.scoring.paths import ScoringTask, evaluate_chunk
+from rendement.scoring.paths import PointScores, ScoringTask, evaluate_chunk
 from rendement.scoring.prepared import prepared
 from rendement.scoring.returns import expected_cost
 from rendement.scoring.states import ClientStates, Coefficients
 
-#: Grid of the re-inflow linear predictor (client terms + durability shift) of ReturnTable.
-ETA_LOW, ETA_HIGH, ETA_STEP = -12.0, 6.0, 0.005
+#: Grid of the re-inflow linear predictor (client terms + durability shift) of ReturnTable:
+#: the nearest point is at most 0.0005 away (a hazard off by at most 0.05%).
+ETA_LOW, ETA_HIGH, ETA_STEP = -10.0, 6.0, 0.001
 
 
 @dataclass(frozen=True)
 class ReturnTable:
     """Return chances ``rho[s]`` (:func:`rendement.reinflow.chain.mixed_return_chances`) on a
-    fine grid of the client part of the re-inflow linear predictor."""
+    fine grid of the client part of the re-inflow linear predictor, read at the nearest point
+    (one row gathered per client: no exponential per client and month)."""
 
     values: np.ndarray  # (grid, H + 1)
+    hat: np.ndarray  # (grid, F) their transforms (rho_transform), interpolated the same way
 
     @classmethod
     def of(cls, model: ReinflowModel, params: pd.Series, horizon: int) -> ReturnTable:
@@ -58,14 +62,19 @@ class ReturnTable:
         rho = mixed_return_chances(
             eta, grid, work, model.mix.work_share, model.mix.returnable_share
         )
-        return cls(rho)
+        return cls(rho, rho_transform(rho))
 
     def rho(self, eta: np.ndarray) -> np.ndarray:
         """``(n, H + 1)`` return chances for client linear predictors ``eta`` ``(n,)``."""
-        x = (np.clip(eta, ETA_LOW, ETA_HIGH) - ETA_LOW) / ETA_STEP
-        i = np.minimum(np.floor(x).astype(np.int64), len(self.values) - 2)
-        w = (x - i)[:, None]
-        return (1.0 - w) * self.values[i] + w * self.values[i + 1]
+        return self._interpolated(self.values, eta)
+
+    def rho_hat(self, eta: np.ndarray) -> np.ndarray:
+        """:func:`rho_transform` of :meth:`rho`."""
+        return self._interpolated(self.hat, eta)
+
+    def _interpolated(self, table: np.ndarray, eta: np.ndarray) -> np.ndarray:
+        x = np.rint((np.clip(eta, ETA_LOW, ETA_HIGH) - ETA_LOW) / ETA_STEP).astype(np.int64)
+        return table[np.minimum(x, len(table) - 1)]
 
 
 @dataclass(frozen=True)
@@ -109,21 +118,35 @@ def _effects(
 
 def total_scores(
     task: ScoringTask, reinflow: ReinflowModel, frame: pd.DataFrame
-) -> tuple[TotalScores, np.ndarray]:
-    """Point estimates, and the chance of success ``(n, C)`` of the paths (for the cost)."""
+) -> tuple[TotalScores, PointScores]:
+    """Point estimates counting returns, and the spell-only point scores of the same pass
+    (the paths are evaluated once for both)."""
     design = client_design(reinflow.spec, frame).to_numpy(dtype=np.float64)
     codes = list(task.model.spec.instruments)
     effects = _effects(reinflow, reinflow.params, design, codes, task.horizon)
     coefs = prepared(task.model).coefficients
     n, n_scen = task.n, len(task.scenarios)
     benefit, with_ = np.empty(n), np.full((n, n_scen), np.nan)
-    p_success = np.full((n, n_scen), np.nan)
+    point = PointScores(
+        p6=np.empty(n),
+        p12=np.empty(n),
+        p18=np.empty(n),
+        remaining=np.empty(n),
+        remaining_with=np.full((n, n_scen), np.nan),
+        p_success=np.full((n, n_scen), np.nan),
+        saved_value_months=np.full((n, n_scen), np.nan),
+    )
     for rows in task.chunks():
-        b, bw, ps = _chunk(task, rows, coefs, effects)
+        b, bw, res = _chunk(task, rows, coefs, effects)
         benefit[rows] = b
         idx = np.arange(n)[rows][~task.running[rows]]
-        with_[idx], p_success[idx] = bw, ps
-    return TotalScores(benefit, with_), p_success
+        with_[idx] = bw
+        point.p6[rows], point.p12[rows], point.p18[rows] = res["p6"], res["p12"], res["p18"]
+        point.remaining[rows] = res["remaining"]
+        point.remaining_with[idx] = res["remaining_with"]
+        point.p_success[idx] = res["p_success"]
+        point.saved_value_months[idx] = res["saved_value_months"]
+    return TotalScores(benefit, with_), point
 
 
 def total_bounds(
@@ -161,7 +184,8 @@ def total_bounds(
             if task.mixture_draws is not None:
                 loc, w = task.mixture_draws[r]
                 drawn = replace(task, locations=loc, weights=w)
-            b0, bw, ps = _chunk(drawn, rows, coefs[r], effects[r])
+            b0, bw, res = _chunk(drawn, rows, coefs[r], effects[r])
+            ps = res["p_success"]
             b[:, r] = b0
             saved[:, :, r] = b0[~task.running[rows], None] - bw
             cost = expected_cost(task.price[None, :], task.success_share[None, :], ps)
@@ -201,8 +225,8 @@ def _new_spell_survival(
 
 def _chunk(
     task: ScoringTask, rows: slice, coefs: Coefficients, fx: _Effects
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Benefit months without ``(c,)``, with ``(c_free, C)`` and the chance of success.
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """Benefit months without ``(c,)``, with ``(c_free, C)`` and the paths' outcomes.
 
     Long: the without path (running instruments in two regimes) and every instrument's
     path share the chunk's new-spell chain; split, it would be passed around in pieces.
@@ -227,7 +251,7 @@ def _chunk(
         conv["running"] = AfterExit(_subset(spells, running))
 
     def V(eta: np.ndarray, who: np.ndarray) -> np.ndarray:
-        return conv["running" if who is running else "free"](fx.table.rho(eta))
+        return conv["running" if who is running else "free"].of_transform(fx.table.rho_hat(eta))
 
     benefit = np.empty(c)
     free = ~running
@@ -259,7 +283,7 @@ def _chunk(
             regimes.append(((u > start) & (u <= end), V(b + fx.ended_in[sc.column], free)))
         f = exit_chances(res["s_with"][:, k, :])
         with_[:, k] = expected_benefit_months(res["remaining_with"][:, k], f, regimes, months[free])
-    return benefit, with_, res["p_success"]
+    return benefit, with_, res
 
 
 def _subset(spells: NewSpells, who: np.ndarray) -> NewSpells:

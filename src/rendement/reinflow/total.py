@@ -11,7 +11,7 @@ import pandas as pd
 from rendement.reinflow.columns import add_total_columns
 from rendement.reinflow.model import ReinflowModel
 from rendement.reinflow.scoring import TotalScores, total_bounds, total_scores
-from rendement.scoring.paths import ScoringTask
+from rendement.scoring.paths import PointScores, ScoringTask, point_scores
 from rendement.scoring.prepared import prepared
 
 #: Joint parameter draws (outflow and re-inflow) for the intervals of the total columns; each
@@ -25,6 +25,7 @@ class TotalReturns:
 
     basis: str
     scores: TotalScores | None = None
+    point: PointScores | None = None  # the spell-only point scores of the same pass
     net: np.ndarray | None = None
     bounds: dict[str, np.ndarray] = field(default_factory=dict)
 
@@ -47,13 +48,19 @@ class TotalReturns:
                     "ranked on the return over the current spell (spell)"
                 )
             return cls("spell")
-        scores, p_success = total_scores(task, reinflow, frame)
-        net = scores.net(task, p_success)
+        scores, point = total_scores(task, reinflow, frame)
+        net = scores.net(task, point.p_success)
         bounds: dict[str, np.ndarray] = {}
         if interval is not None and task.n and prepared(task.model).covariance_problem is None:
             draws = max(2, min(n_draws, TOTAL_DRAWS))
             bounds = total_bounds(task, reinflow, frame, interval, draws, seed)
-        return cls(wanted, scores, net, bounds)
+        return cls(wanted, scores, point, net, bounds)
+
+    def point_scores(self, task: ScoringTask, keep_paths: bool) -> PointScores:
+        """The spell-only point scores: from the chain's pass, or evaluated (paths kept)."""
+        if self.point is not None and not keep_paths:
+            return self.point
+        return point_scores(task, keep_paths=keep_paths)
 
     def ranked_net(self, spell_net: np.ndarray) -> np.ndarray:
         """The net return that chooses the best instrument."""

@@ -42,7 +42,7 @@ from rendement.output import atomic_folder_files
 from rendement.pension import months_to_pension_of
 from rendement.reinflow.model import ReinflowModel
 from rendement.reinflow.total import TotalReturns
-from rendement.scoring.paths import ScoringTask, interval_bounds, point_scores
+from rendement.scoring.paths import ScoringTask, interval_bounds
 from rendement.scoring.prepared import prepared
 from rendement.scoring.returns import SUCCESS_MONTHS_AFTER_END, best_instrument, discount_factors
 from rendement.scoring.states import ClientStates
@@ -135,10 +135,10 @@ def score_clients(
     task = replace(task, mixture_draws=mixture_draws)
     if interval is not None and not 0.0 < interval < 1.0:
         raise ValueError(f"interval must be between 0 and 1 (or None), got {interval}")
-    point = point_scores(task, keep_paths=keep_paths)
-    codes = [s.code for s in task.scenarios]
     reinflow = model.reinflow if reinflow is None else reinflow
     total = TotalReturns.of(task, reinflow, frame, interval, n_draws, seed, warnings_out)
+    point = total.point_scores(task, keep_paths)  # one pass of the paths for both
+    codes = [s.code for s in task.scenarios]
     net = np.where(task.running[:, None], -np.inf, total.ranked_net(point.net(task)))
     best, best_value = best_instrument(net, codes, task.running)
 
