@@ -35,7 +35,7 @@ def _chain(h_cur, h_new, eta_back, shift, b, months, work=0.4, share=0.3, return
     rho0 = mixed_return_chances(eta_back, zero, work, share, returnable)
     rho1 = mixed_return_chances(eta_back, shift, work, share, returnable)
     spells = new_spells(G, rho0)
-    f = exit_chances(s_cur[:H].T)
+    f = exit_chances(s_cur[:H])
     for u in range(1, H + 1):  # the pension: no exit from month `months` on
         f[:, u] = np.where(u < months, f[:, u], 0.0)
     rem = 1.0 + np.where(np.arange(H - 1)[None, :] < months[:, None] - 1, s_cur[: H - 1].T, 0).sum(

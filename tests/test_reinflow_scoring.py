@@ -131,3 +131,20 @@ def test_the_reinflow_model_travels_with_the_model_folder(town, tmp_path) -> Non
     (folder / "reinflow_parameters.csv").write_text(text.replace("end:werk", "end:werk "))
     with pytest.raises(Exception, match="reinflow_parameters.csv was altered"):
         load_model(folder)
+
+
+def test_the_new_spell_table_equals_the_client_by_client_chain(town, monkeypatch) -> None:
+    """The interpolated table of a large caseload gives the months of the exact chain."""
+    import rendement.reinflow.new_spells as ns
+
+    _, model, frame = town
+    monkeypatch.setattr(ns, "MIN_CLIENTS", 10**9)
+    exact = score_clients(model, frame, interval=None)
+    monkeypatch.setattr(ns, "MIN_CLIENTS", 0)
+    table = score_clients(model, frame, interval=None)
+    a, b = exact.ranking, table.ranking
+    assert (a["client_id"] == b["client_id"]).all()
+    diff = np.abs(a["expected_benefit_months"] - b["expected_benefit_months"])
+    assert diff.max() < 0.01 and diff.max() > 0  # the table was really used
+    saved = np.abs(exact.returns["benefit_months_saved"] - table.returns["benefit_months_saved"])
+    assert saved.max() < 0.01

@@ -126,12 +126,13 @@ def after_exit(rho: np.ndarray, spells: NewSpells) -> np.ndarray:
 
 def exit_chances(survival: np.ndarray) -> np.ndarray:
     """``(n, H + 1)`` chance to leave at the end of future month ``u`` (column ``u``) from a
-    client-major survival path ``(n, H)`` (``survival[:, t] = P(T - d > t + 1)``)."""
-    n, h = survival.shape
-    f = np.zeros((n, h + 1))
-    f[:, 1] = 1.0 - survival[:, 0]
-    f[:, 2:] = survival[:, :-1] - survival[:, 1:]
-    return f
+    time-major survival path ``(H, n)`` (``survival[t] = P(T - d > t + 1)``)."""
+    h, n = survival.shape
+    f = np.empty((h + 1, n))
+    f[0] = 0.0
+    f[1] = 1.0 - survival[0]
+    np.subtract(survival[:-1], survival[1:], out=f[2:])
+    return np.ascontiguousarray(f.T)
 
 
 def expected_benefit_months(

@@ -28,16 +28,15 @@ from rendement.reinflow.chain import (
     exit_chances,
     expected_benefit_months,
     mixed_return_chances,
-    new_spells,
     rho_transform,
 )
 from rendement.reinflow.model import ReinflowModel
-from rendement.scoring.counterfactual import cumulate, eta_without, rates, survival_from_rates
+from rendement.reinflow.new_spells import NewSpellTable, new_spell_months
 from rendement.scoring.intervals import quantile_bounds
 from rendement.scoring.paths import PointScores, ScoringTask, evaluate_chunk
 from rendement.scoring.prepared import prepared
 from rendement.scoring.returns import expected_cost
-from rendement.scoring.states import ClientStates, Coefficients
+from rendement.scoring.states import Coefficients
 
 #: Grid of the re-inflow linear predictor (client terms + durability shift) of ReturnTable:
 #: the nearest point is at most 0.0005 away (a hazard off by at most 0.05%).
@@ -121,10 +120,11 @@ def total_scores(
 ) -> tuple[TotalScores, PointScores]:
     """Point estimates counting returns, and the spell-only point scores of the same pass
     (the paths are evaluated once for both)."""
-    design = client_design(reinflow.spec, frame).to_numpy(dtype=np.float64)
+    design = _design_now(reinflow, frame)
     codes = list(task.model.spec.instruments)
     effects = _effects(reinflow, reinflow.params, design, codes, task.horizon)
     coefs = prepared(task.model).coefficients
+    grid = _grid(task, coefs, effects)
     n, n_scen = task.n, len(task.scenarios)
     benefit, with_ = np.empty(n), np.full((n, n_scen), np.nan)
     point = PointScores(
@@ -137,7 +137,7 @@ def total_scores(
         saved_value_months=np.full((n, n_scen), np.nan),
     )
     for rows in task.chunks():
-        b, bw, res = _chunk(task, rows, coefs, effects)
+        b, bw, res = _chunk(task, rows, coefs, effects, grid)
         benefit[rows] = b
         idx = np.arange(n)[rows][~task.running[rows]]
         with_[idx] = bw
@@ -159,11 +159,12 @@ def total_bounds(
 ) -> dict[str, np.ndarray]:
     """Bounds of benefit months, months saved and net return counting returns, over joint
     draws of the outflow and re-inflow parameters (one chain evaluation per draw)."""
-    design = client_design(reinflow.spec, frame).to_numpy(dtype=np.float64)
+    design = _design_now(reinflow, frame)
     codes = list(task.model.spec.instruments)
     coefs = prepared(task.model).draw_coefficients(n_draws, seed)
     params = reinflow.draws(n_draws, seed + 1)
     effects = [_effects(reinflow, p, design, codes, task.horizon) for p in params]
+    grids = [_grid(task, c, e) for c, e in zip(coefs, effects, strict=True)]
     n, n_scen = task.n, len(task.scenarios)
     out = {
         "benefit_lower": np.full(n, np.nan),
@@ -184,7 +185,7 @@ def total_bounds(
             if task.mixture_draws is not None:
                 loc, w = task.mixture_draws[r]
                 drawn = replace(task, locations=loc, weights=w)
-            b0, bw, res = _chunk(drawn, rows, coefs[r], effects[r])
+            b0, bw, res = _chunk(drawn, rows, coefs[r], effects[r], grids[r])
             ps = res["p_success"]
             b[:, r] = b0
             saved[:, :, r] = b0[~task.running[rows], None] - bw
@@ -197,34 +198,30 @@ def total_bounds(
     return out
 
 
-def _new_spell_survival(
-    task: ScoringTask, states: ClientStates, coefs: Coefficients, rows: slice
-) -> np.ndarray:
-    """``(c, H + 1)`` ``G[k] = P(a new spell lasts more than k months)``, no instrument."""
-    c = states.n
-    fresh = replace(
-        states,
-        months_on_benefit=np.zeros(c, dtype=np.int64),
-        in_now=np.zeros_like(states.in_now),
-        after_now=np.zeros_like(states.after_now),
-        remaining=np.zeros(c, dtype=np.int64),
+def _design_now(reinflow: ReinflowModel, frame: pd.DataFrame) -> np.ndarray:
+    """The re-inflow client terms with characteristics as of now (age now, not at inflow):
+    the model was fitted with the characteristics at the end of a spell."""
+    now = frame.copy()
+    d = pd.to_numeric(frame["months_on_benefit"], errors="coerce").fillna(0).to_numpy(float)
+    now["inflow_date"] = pd.to_datetime(frame["inflow_date"]) + pd.to_timedelta(
+        d * 30.436875, unit="D"
     )
-    h = task.horizon
-    cum = cumulate(rates(eta_without(fresh, coefs, task.model.spec, h)))
-    locations, weights = task.locations, None
-    het = task.model.heterogeneity
-    if locations is not None and het is not None:
-        if locations.ndim == 2:
-            locations = locations[rows]
-        weights = np.tile(np.asarray(het.probabilities, dtype=float), (c, 1))
-    s = survival_from_rates(cum, locations, weights)
-    G = np.ones((c, h + 1))
-    G[:, 1:] = s[:h].T
-    return G
+    return client_design(reinflow.spec, now).to_numpy(dtype=np.float64)
+
+
+def _grid(task: ScoringTask, coefs: Coefficients, fx: _Effects) -> NewSpellTable | None:
+    """The new-spell table for a large caseload (None: client by client)."""
+    if not NewSpellTable.usable(task, coefs):
+        return None
+    return NewSpellTable.of(task, coefs, fx.client, fx.table)
 
 
 def _chunk(
-    task: ScoringTask, rows: slice, coefs: Coefficients, fx: _Effects
+    task: ScoringTask,
+    rows: slice,
+    coefs: Coefficients,
+    fx: _Effects,
+    grid: NewSpellTable | None = None,
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Benefit months without ``(c,)``, with ``(c_free, C)`` and the paths' outcomes.
 
@@ -233,15 +230,17 @@ def _chunk(
     """
     h = task.horizon
     states = task.states.chunk(rows)
-    res = evaluate_chunk(task, rows, coefs.chunk(rows), keep_paths=True)
+    res = evaluate_chunk(task, rows, coefs.chunk(rows), keep_paths="time-major")
     c = states.n
     months = np.full(c, h, dtype=np.int64)
     if task.pension_months is not None:
         months = np.clip(task.pension_months[rows], 0, h)
     client = fx.client[rows]
-    spells = new_spells(
-        _new_spell_survival(task, states, coefs.chunk(rows), rows), fx.table.rho(client)
-    )
+    if grid is not None:
+        W = grid.months(states, coefs, client)
+    else:
+        W = new_spell_months(task, states, coefs.chunk(rows), rows, client, fx.table)
+    spells = NewSpells(W, W)  # only W is used from here on
     base = client + states.after_now.astype(float) @ fx.ended_after
     u = np.arange(h + 1)[None, :]
     running = task.running[rows]
@@ -255,7 +254,7 @@ def _chunk(
 
     benefit = np.empty(c)
     free = ~running
-    f0 = exit_chances(res["s0"])
+    f0 = exit_chances(res["s0"])  # (c, H + 1) from time-major paths
     v_base_free = V(base[free], free)
     benefit[free] = expected_benefit_months(
         res["remaining"][free], f0[free], [(np.ones_like(u, dtype=bool), v_base_free)], months[free]
@@ -281,7 +280,7 @@ def _chunk(
         regimes = [(u <= start, v_base_free), (u > end, V(b + after, free))]
         if end > start:
             regimes.append(((u > start) & (u <= end), V(b + fx.ended_in[sc.column], free)))
-        f = exit_chances(res["s_with"][:, k, :])
+        f = exit_chances(res["s_with"][k])
         with_[:, k] = expected_benefit_months(res["remaining_with"][:, k], f, regimes, months[free])
     return benefit, with_, res
 
