@@ -157,9 +157,11 @@ def expected_benefit_months(
     idx = np.clip(left[capped], 0, width - 1)
     extra = np.zeros(n)
     for mask, V in regimes:
-        take = V[:, ::-1]
-        if capped.size:
-            take = take.copy()
-            take[capped] = np.take_along_axis(V[capped], idx, axis=1)
-        extra += np.einsum("ij,ij->i", np.where(mask, fv, 0.0), take)
+        fm = np.where(mask, fv, 0.0)
+        extra += np.einsum("ij,ij->i", fm, V[:, ::-1])  # V[h - u] for h = H (a view)
+        if capped.size:  # near the pension: V[h - u] for their own h instead
+            sub = fm[capped]
+            extra[capped] += np.einsum(
+                "ij,ij->i", sub, np.take_along_axis(V[capped], idx, axis=1) - V[capped, ::-1]
+            )
     return remaining + extra
