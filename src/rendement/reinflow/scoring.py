@@ -43,35 +43,54 @@ from rendement.scoring.states import Coefficients
 ETA_LOW, ETA_HIGH, ETA_STEP = -10.0, 6.0, 0.001
 
 
+#: Fewer clients than this: return chances computed client by client, not from the table.
+TABLE_MIN_CLIENTS = 2000
+
+
 @dataclass(frozen=True)
 class ReturnTable:
     """Return chances ``rho[s]`` (:func:`rendement.reinflow.chain.mixed_return_chances`) on a
     fine grid of the client part of the re-inflow linear predictor, read at the nearest point
-    (one row gathered per client: no exponential per client and month)."""
+    (one row gathered per client: no exponential per client and month). For a few clients
+    (``values`` None) they are computed directly: the table would cost more than it saves."""
 
-    values: np.ndarray  # (grid, H + 1)
-    hat: np.ndarray  # (grid, F) their transforms (rho_transform), interpolated the same way
+    base: np.ndarray  # (H,) baseline by month off benefit
+    work: float
+    work_share: float
+    returnable: float
+    values: np.ndarray | None = None  # (grid, H + 1)
+    hat: np.ndarray | None = None  # (grid, F) their transforms (rho_transform)
 
     @classmethod
-    def of(cls, model: ReinflowModel, params: pd.Series, horizon: int) -> ReturnTable:
-        grid = np.arange(ETA_LOW, ETA_HIGH + ETA_STEP / 2, ETA_STEP)
-        base = model.baseline_by_month(horizon, params)
-        work = float(params.get("end:werk", 0.0))
-        eta = np.broadcast_to(base[None, :], (len(grid), horizon))
-        rho = mixed_return_chances(
-            eta, grid, work, model.mix.work_share, model.mix.returnable_share
+    def of(
+        cls, model: ReinflowModel, params: pd.Series, horizon: int, n_clients: int
+    ) -> ReturnTable:
+        direct = cls(
+            model.baseline_by_month(horizon, params),
+            float(params.get("end:werk", 0.0)),
+            model.mix.work_share,
+            model.mix.returnable_share,
         )
-        return cls(rho, rho_transform(rho))
+        if n_clients < TABLE_MIN_CLIENTS:
+            return direct
+        grid = np.arange(ETA_LOW, ETA_HIGH + ETA_STEP / 2, ETA_STEP)
+        rho = direct.rho(grid)
+        return replace(direct, values=rho, hat=rho_transform(rho))
 
     def rho(self, eta: np.ndarray) -> np.ndarray:
         """``(n, H + 1)`` return chances for client linear predictors ``eta`` ``(n,)``."""
-        return self._interpolated(self.values, eta)
+        if self.values is None:
+            base = np.broadcast_to(self.base[None, :], (len(eta), len(self.base)))
+            return mixed_return_chances(base, eta, self.work, self.work_share, self.returnable)
+        return self._nearest(self.values, eta)
 
     def rho_hat(self, eta: np.ndarray) -> np.ndarray:
         """:func:`rho_transform` of :meth:`rho`."""
-        return self._interpolated(self.hat, eta)
+        if self.hat is None:
+            return rho_transform(self.rho(eta))
+        return self._nearest(self.hat, eta)
 
-    def _interpolated(self, table: np.ndarray, eta: np.ndarray) -> np.ndarray:
+    def _nearest(self, table: np.ndarray, eta: np.ndarray) -> np.ndarray:
         x = np.rint((np.clip(eta, ETA_LOW, ETA_HIGH) - ETA_LOW) / ETA_STEP).astype(np.int64)
         return table[np.minimum(x, len(table) - 1)]
 
@@ -111,7 +130,10 @@ def _effects(
         return np.array([float(params.get(f"{prefix}:{c}", 0.0)) for c in codes])
 
     return _Effects(
-        client, per_code("ended_in"), per_code("ended_after"), ReturnTable.of(reinflow, params, h)
+        client,
+        per_code("ended_in"),
+        per_code("ended_after"),
+        ReturnTable.of(reinflow, params, h, len(design)),
     )
 
 
