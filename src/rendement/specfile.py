@@ -24,7 +24,13 @@ import yaml
 
 from rendement.contract.schema import END_REASONS, METERS
 from rendement.errors import RendementError
-from rendement.model.spec import ENTRY_HAZARDS, ENTRY_PROCESSES, FEATURE_LEVELS, ModelSpec
+from rendement.model.spec import (
+    ENTRY_HAZARDS,
+    ENTRY_PROCESSES,
+    FEATURE_LEVELS,
+    RETURNS_BASES,
+    ModelSpec,
+)
 from rendement.panel.events import DEFAULT_CENSOR_REASONS
 from rendement.protected import protected_reason
 
@@ -116,6 +122,11 @@ entry_hazard: {spec.entry_hazard}
 # Months ahead for expected remaining months (at most until the pension age, AOW).
 horizon: {spec.horizon}
 
+# Which return ranks the instruments (best instrument, lists, plan, advice): spell = the
+# months of the current spell only; total = every month on benefit over the horizon,
+# returns to benefit after leaving included (re-inflow model).
+returns_basis: {spec.returns_basis}
+
 # Outflow groups: group 1 when P(leaves within 6 months) >= the first value,
 # group 2 when P(within 18 months) >= the second.
 group_cutoffs: {_flow(list(spec.group_cutoffs))}
@@ -198,6 +209,7 @@ class _Reader:
             "entry_hazard": lambda n: self.choice(n, "entry_hazard", ENTRY_HAZARDS),
             "horizon": self.horizon,
             "group_cutoffs": self.cutoffs,
+            "returns_basis": lambda n: self.choice(n, "returns_basis", RETURNS_BASES),
             "exits": self.exits,
         }
         out: dict[str, Any] = {}
@@ -392,6 +404,7 @@ def spec_yaml(spec: ModelSpec, heterogeneity: str = "none") -> str:
         "entry_hazard": d["entry_hazard"],
         "horizon": d["horizon"],
         "group_cutoffs": d["group_cutoffs"],
+        "returns_basis": d.get("returns_basis", "spell"),
         "exits": {"censor": d.get("censor_reasons", []), "outcome": d.get("outcome")},
     }
     head = "# The specification this model was fitted with (rendement fit --spec).\n"
@@ -409,6 +422,7 @@ COMPARED_FIELDS = (
     ("entry_hazard", "instroomkans per instrument of per meter (timing-of-events)"),
     ("horizon", "horizon (maanden)"),
     ("group_cutoffs", "grenzen uitstroomgroepen"),
+    ("returns_basis", "rendement over (spell/total)"),
     ("censor_reasons", "eindredenen die censureren"),
     ("outcome", "uitkomst"),
     ("protected", "beschermde kolommen"),

@@ -265,6 +265,14 @@ class InstrumentReturn(BaseModel):
     net_return_high_eur: float | None = Field(
         default=None, description="upper bound of the interval"
     )
+    benefit_months_saved: float | None = Field(
+        default=None, description="months saved over the horizon counting returns to benefit"
+    )
+    net_return_total_eur: float | None = Field(
+        default=None, description="net return over all months on benefit (returns counted)"
+    )
+    net_return_total_low_eur: float | None = None
+    net_return_total_high_eur: float | None = None
 
 
 class ReasonOut(BaseModel):
@@ -314,6 +322,14 @@ class AdviceResponse(BaseModel):
         "positive, null when the client is in an instrument now"
     )
     best_net_return_eur: float
+    returns_basis: Literal["spell", "total"] = Field(
+        default="spell",
+        description="which net return chose best_instrument: the current spell only (spell) "
+        "or all months on benefit over the horizon, returns counted (total)",
+    )
+    expected_benefit_months: float | None = Field(
+        default=None, description="expected months on benefit over the horizon counting returns"
+    )
     recommendation: str
     reasons: list[ReasonOut]
     duration_reason: ReasonOut

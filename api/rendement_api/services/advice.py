@@ -293,6 +293,8 @@ class AdviceService:
         current_col = ranking["current_instrument"].fillna("").astype(str).tolist()
         best_col = ranking["best_instrument"].fillna("").astype(str).tolist()
         months_list = [int(x) for x in frame["months_on_benefit"]]
+        basis = str(ranking["returns_basis"].iloc[0]) if len(ranking) else "spell"
+        benefit = _rounded(ranking["expected_benefit_months"], 2)
         outs = []
         for i, cid in enumerate(ids):
             months = months_list[i]
@@ -315,11 +317,15 @@ class AdviceService:
                 "instruments": instruments,
                 "best_instrument": best,
                 "best_net_return_eur": best_value[i] or 0.0,
+                "returns_basis": basis,
+                "expected_benefit_months": benefit[i],
                 "reasons": [as_dict(x) for x in chosen],
                 "duration_reason": duration_cache[months],
             }
             if single:
-                out["recommendation"] = recommendation(best, current, instruments, served.label)
+                out["recommendation"] = recommendation(
+                    best, current, instruments, served.label, basis=basis
+                )
             if with_paths:
                 out["survival"] = result.survival(cid, served.scored_codes)
             outs.append(out)
@@ -347,6 +353,7 @@ class AdviceService:
             "net_return_eur",
             "net_return_low_eur",
             "net_return_high_eur",
+            *TOTAL_FIELDS,  # counting returns to benefit (rendement.reinflow)
         )
         numbers = {n: _rounded(returns[n], 2) for n in names}
         codes = returns["instrument"].astype(str).tolist()
@@ -356,6 +363,15 @@ class AdviceService:
                 row[n] = numbers[n][k]
             by_client.setdefault(cid, []).append(row)
         return by_client
+
+
+#: Per instrument, counting returns to benefit (None without a re-inflow model).
+TOTAL_FIELDS = (
+    "benefit_months_saved",
+    "net_return_total_eur",
+    "net_return_total_low_eur",
+    "net_return_total_high_eur",
+)
 
 
 def _rounded(values: pd.Series, digits: int) -> list[float | None]:

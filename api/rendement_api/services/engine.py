@@ -89,6 +89,10 @@ def score(
     for ours, theirs in (
         ("net_return_low_eur", "net_return_eur_lower"),
         ("net_return_high_eur", "net_return_eur_upper"),
+        ("net_return_total_low_eur", "net_return_total_eur_lower"),
+        ("net_return_total_high_eur", "net_return_total_eur_upper"),
+        ("benefit_months_saved", "benefit_months_saved"),
+        ("net_return_total_eur", "net_return_total_eur"),
     ):
         returns[ours] = returns[theirs] if theirs in returns.columns else np.nan
     return EngineResult(

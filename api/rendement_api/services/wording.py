@@ -23,8 +23,13 @@ def recommendation(
     current: str | None,
     instruments: Sequence[dict[str, Any]],
     label: Callable[[str], str],
+    *,
+    basis: str = "spell",
 ) -> str:
-    """The advice in one sentence, including the 'help them leave on their own' message."""
+    """The advice in one sentence, including the 'help them leave on their own' message.
+
+    With ``basis="total"`` the euros and months count returns to benefit (rendement.reinflow).
+    """
     if current:
         return (
             f"De klant volgt nu {label(current)}; er is geen nieuw instrument geadviseerd "
@@ -46,7 +51,17 @@ def recommendation(
             )
         return text
     row = next(i for i in instruments if i["instrument"] == best)
+    if basis == "total" and row.get("net_return_total_eur") is not None:
+        row = {
+            **row,
+            "net_return_eur": row["net_return_total_eur"],
+            "net_return_low_eur": row.get("net_return_total_low_eur"),
+            "net_return_high_eur": row.get("net_return_total_high_eur"),
+            "months_saved": row["benefit_months_saved"],
+        }
     text = f"Advies: {row['label']}. Verwacht netto rendement {money(row['net_return_eur'])}"
+    if basis == "total":
+        text += " over alle uitkeringsmaanden binnen de horizon, terugkeer in de bijstand meegeteld"
     low, high = row.get("net_return_low_eur"), row.get("net_return_high_eur")
     if low is not None and high is not None:
         text += f" (interval {money(low)} tot {money(high)})"

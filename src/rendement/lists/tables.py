@@ -91,6 +91,9 @@ GROUP_WORDS = {
     3: "geen uitstroom binnen 18 maanden verwacht",
 }
 
+#: Which net return ranks (``returns_basis``), in the managers' words.
+RETURNS_BASIS_WORDS = {"spell": "huidige uitkering", "total": "totaal (met terugkeer)"}
+
 #: How each kind of model is named in every output; expert and borrowed stand out.
 MODEL_KIND_WORDS = {
     "estimated": "geschat model, op de eigen gegevens van de gemeente",
@@ -267,6 +270,8 @@ def _summary(
     out["peildatum"] = "" if as_of is None else as_of.date().isoformat()
     out["modelversie"] = version
     out["soort model"] = model_kind_words(kind)  # Dutch words for managers, not the code
+    basis = ranking["returns_basis"].iloc[0] if "returns_basis" in ranking and len(ranking) else ""
+    out["rendement over"] = RETURNS_BASIS_WORDS.get(str(basis), RETURNS_BASIS_WORDS["spell"])
     return out
 
 

@@ -69,6 +69,7 @@ def fit_model(
     """
     from rendement.hazard import fit_hazard
     from rendement.panel import build_panel
+    from rendement.reinflow.fit import fit_reinflow_or_none
 
     if meter not in METERS:
         raise FitError(f"unknown meter {meter!r}; choose one of {', '.join(METERS)}")
@@ -110,6 +111,8 @@ def fit_model(
     advice = check_baseline_pieces(resolved, panel.months)
     if advice.warning:
         warnings.append(advice.warning)
+    say("re-inflow model: returns to benefit after a spell")
+    reinflow = fit_reinflow_or_none(data, resolved, cutoff, warnings)
     spells = panel.spells
     metadata = {
         "version": version or cutoff.strftime("%Y-%m"),
@@ -131,5 +134,5 @@ def fit_model(
         "outflow_reasons": list(base.events.outflow_reasons()),
         "warnings": warnings,
     }
-    model = results.to_model(kind="estimated", metadata=metadata)
+    model = replace(results.to_model(kind="estimated", metadata=metadata), reinflow=reinflow)
     return FittedModel(model, results)

@@ -120,7 +120,7 @@ def save_model(
                 {"term": model.entry_params.index, "estimate": model.entry_params.to_numpy()}
             ).to_csv(stage / "entry_parameters.csv", index=False, float_format="%.17g")
             files["entry_parameters.csv"] = ""
-        extra = dict(extra_files or {})
+        extra = {**_reinflow_files(model), **dict(extra_files or {})}
         if "spec.yaml" not in extra:  # the specification as the analyst writes it (spec init)
             from rendement.specfile import spec_yaml
 
@@ -157,6 +157,15 @@ def save_model(
             json.dumps(manifest, indent=2, sort_keys=False, default=str) + "\n"
         )
     return out
+
+
+def _reinflow_files(model: HazardModel) -> dict[str, str]:
+    """The re-inflow model's readable tables (:mod:`rendement.reinflow.store`), if any."""
+    if model.reinflow is None:
+        return {}
+    from rendement.reinflow.store import reinflow_files
+
+    return reinflow_files(model.reinflow)
 
 
 def read_manifest(path: Path | str) -> dict[str, Any]:
@@ -259,6 +268,8 @@ def load_model(path: Path | str, *, verify_signature: bool = True) -> HazardMode
             "signed_by": signed_by,  # verified signer; None when no signing key is configured
         }
     )
+    from rendement.reinflow.store import read_reinflow
+
     return HazardModel(
         spec=spec,
         params=params,
@@ -268,4 +279,5 @@ def load_model(path: Path | str, *, verify_signature: bool = True) -> HazardMode
         heterogeneity=het,
         entry_params=entry,
         metadata=meta,
+        reinflow=read_reinflow(folder, spec),  # None in a folder without one
     )

@@ -133,6 +133,8 @@ class HazardModel:
     heterogeneity: Heterogeneity | None = None
     entry_params: pd.Series | None = None  # instrument-entry hazard of a timing-of-events model
     metadata: ModelMetadata = field(default_factory=ModelMetadata)
+    # re-inflow model (rendement.reinflow.ReinflowModel): returns to benefit after a spell
+    reinflow: Any = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         # Immutable in fact: private read-only copies of the tables, read-only metadata.

@@ -92,6 +92,11 @@ ENTRY_PROCESSES: tuple[str, ...] = ("first", "separate", "all")
 #: 3-4 times the fit time) and more memory, so it is the analyst's choice, not the default.
 ENTRY_HAZARDS: tuple[str, ...] = ("meter", "instrument")
 
+#: Which return ranks (best instrument, lists, plan, advice): the months of the current spell
+#: only ("spell", the contract's meaning of net_return_eur) or all months on benefit over the
+#: horizon, returns to benefit included ("total", net_return_total_eur; rendement.reinflow).
+RETURNS_BASES = ("spell", "total")
+
 
 @dataclass(frozen=True)
 class ModelSpec:
@@ -118,6 +123,7 @@ class ModelSpec:
     censor_reasons: tuple[str, ...] = DEFAULT_CENSOR_REASONS
     outcome: str | None = None
     protected: tuple[str, ...] = ()
+    returns_basis: str = "spell"  # which return ranks: "spell" (current spell) or "total"
 
     def __post_init__(self) -> None:
         _refuse_protected((*self.features, *self.extra_features), self.protected)
@@ -144,6 +150,10 @@ class ModelSpec:
             )
         if self.horizon < 1:
             raise SpecificationError(f"horizon must be at least 1 month, got {self.horizon}")
+        if self.returns_basis not in RETURNS_BASES:
+            raise SpecificationError(
+                f"returns_basis must be one of {list(RETURNS_BASES)}, got {self.returns_basis!r}"
+            )
         known_terms = set(self.client_terms())
         bad = [m for m in self.effect_modifiers if m not in known_terms]
         if bad:

@@ -20,6 +20,8 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from rendement.reinflow.columns import ranked_columns
+
 #: Client columns of the ranking carried into the plan when present.
 CLIENT_COLUMNS = ("client_id", "months_on_benefit", "outflow_group", "rank")
 CLIENT_EXTRAS = ("district", "caseworker_id")
@@ -110,9 +112,10 @@ def planning_problem(
     returns = score.returns
     ci = pd.Index(clients["client_id"]).get_indexer(returns["client_id"].astype(str))
     ii = pd.Index(instruments["instrument"]).get_indexer(returns["instrument"].astype(str))
-    value = pd.to_numeric(returns["net_return_eur"], errors="coerce").to_numpy(dtype=float)
+    net_col, saved_col = ranked_columns(returns)  # returns_basis: spell or total
+    value = pd.to_numeric(returns[net_col], errors="coerce").to_numpy(dtype=float)
     cost = pd.to_numeric(returns["expected_cost_eur"], errors="coerce").to_numpy(dtype=float)
-    saved = pd.to_numeric(returns["months_saved"], errors="coerce").to_numpy(dtype=float)
+    saved = pd.to_numeric(returns[saved_col], errors="coerce").to_numpy(dtype=float)
     ok = (ci >= 0) & (ii >= 0) & np.isfinite(value) & np.isfinite(cost) & np.isfinite(saved)
     keys = pd.DataFrame({"c": ci[ok], "i": ii[ok]})
     first = ~keys.duplicated().to_numpy()

@@ -25,6 +25,7 @@ import pandas as pd
 from rendement.contract.folder import DataFolder
 from rendement.model.hazard_model import HazardModel
 from rendement.progress import Progress, progress_for
+from rendement.reinflow.report import returns_section
 from rendement.report import model_sections as ms
 from rendement.report import validation_sections as vs
 from rendement.report.discrimination import Discrimination, discrimination
@@ -134,6 +135,7 @@ def build_report(
         lambda: ms.coefficients_section(model, lang),
         lambda: ms.effects_section(model, score_now, lang),
         lambda: heterogeneity_section(model, lang),
+        lambda: returns_section(model, data, score_now),
         lambda: vs.calibration_section(sample, cal, lang),
         lambda: vs.discrimination_section(disc, lang),
         lambda: vs.group_accuracy_section(acc, lang),

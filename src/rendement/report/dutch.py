@@ -21,6 +21,7 @@ DUTCH_TITLES = {
     "coefficients": "Coëfficiënten",
     "instrument-effects": "Effecten van de instrumenten",
     "heterogeneity": "Onwaarneembare heterogeniteit (timing-of-events-model)",
+    "returns-to-benefit": "Terugkeer in de bijstand en duurzame uitstroom",
     "calibration": "Kalibratie buiten de schattingsperiode",
     "discrimination": "Onderscheidend vermogen",
     "group-accuracy": "Juistheid van de uitstroomgroepen",

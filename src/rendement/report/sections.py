@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-#: Stable ids of the report's sections, in order (``heterogeneity`` only for timing-of-events models).
+#: Stable ids of the report's sections, in order (``heterogeneity`` only for timing-of-events models,
+#: ``returns-to-benefit`` only for models with a re-inflow model).
 SECTION_IDS = (
     "verdict",
     "overview",
@@ -20,6 +21,7 @@ SECTION_IDS = (
     "coefficients",
     "instrument-effects",
     "heterogeneity",
+    "returns-to-benefit",
     "calibration",
     "discrimination",
     "group-accuracy",

@@ -40,7 +40,9 @@ from rendement.hazard.design import PanelLike
 from rendement.model.hazard_model import HazardModel
 from rendement.output import atomic_folder_files
 from rendement.pension import months_to_pension_of
-from rendement.scoring.paths import ScoringTask, interval_bounds, point_scores
+from rendement.reinflow.model import ReinflowModel
+from rendement.reinflow.total import TotalReturns
+from rendement.scoring.paths import ScoringTask, interval_bounds
 from rendement.scoring.prepared import prepared
 from rendement.scoring.returns import SUCCESS_MONTHS_AFTER_END, best_instrument, discount_factors
 from rendement.scoring.states import ClientStates
@@ -97,6 +99,7 @@ def score_clients(
     keep_paths: bool = False,
     as_of: dt.date | pd.Timestamp | None = None,
     history: PanelLike | None = None,
+    reinflow: ReinflowModel | None = None,
 ) -> CaseloadScore:
     """Score clients given in the layout of :func:`rendement.panel.caseload_state`.
 
@@ -108,6 +111,8 @@ def score_clients(
     heterogeneity (default: the prior probabilities, see
     :func:`rendement.scoring.counterfactual.survivor_type_weights`).
     Intervals cost one extra evaluation of the caseload per draw.
+    With a ``reinflow`` model the months on benefit count returns too
+    (:mod:`rendement.reinflow`); ``model.spec.returns_basis`` says which return ranks.
     """
     warnings_out: list[str] = []
     frame = clients.reset_index(drop=True)
@@ -130,9 +135,11 @@ def score_clients(
     task = replace(task, mixture_draws=mixture_draws)
     if interval is not None and not 0.0 < interval < 1.0:
         raise ValueError(f"interval must be between 0 and 1 (or None), got {interval}")
-    point = point_scores(task, keep_paths=keep_paths)
+    reinflow = model.reinflow if reinflow is None else reinflow
+    total = TotalReturns.of(task, reinflow, frame, interval, n_draws, seed, warnings_out)
+    point = total.point_scores(task, keep_paths)  # one pass of the paths for both
     codes = [s.code for s in task.scenarios]
-    net = np.where(task.running[:, None], -np.inf, point.net(task))
+    net = np.where(task.running[:, None], -np.inf, total.ranked_net(point.net(task)))
     best, best_value = best_instrument(net, codes, task.running)
 
     bounds: dict[str, np.ndarray] = {}
@@ -144,10 +151,15 @@ def score_clients(
             bounds = interval_bounds(task, interval, n_draws, seed)
 
     version = _model_version(model)
-    ranking = ranking_table(frame, task, point, current, best, best_value, bounds, version)
+    ranking = ranking_table(
+        frame, task, point, current, best, best_value, total.ranked_bounds(bounds), version
+    )
+    ranking, returns = total.add_columns(
+        ranking, returns_table(frame, ranking, task, point, bounds), frame, codes
+    )
     return CaseloadScore(
         ranking=ranking,
-        returns=returns_table(frame, ranking, task, point, bounds),
+        returns=returns,
         paths=paths_table(frame, task, point) if keep_paths else None,
         model_version=version,
         as_of=None if as_of is None else pd.Timestamp(as_of),

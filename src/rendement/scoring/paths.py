@@ -120,9 +120,13 @@ def restricted_mean(s: np.ndarray, h: int) -> np.ndarray:
 
 
 def evaluate_chunk(
-    task: ScoringTask, rows: slice, coefs: Coefficients, keep_paths: bool = False
+    task: ScoringTask, rows: slice, coefs: Coefficients, keep_paths: bool | str = False
 ) -> dict[str, np.ndarray]:
     """Without-path outcomes for all clients of a chunk; with-path outcomes for the non-running.
+
+    ``keep_paths``: True keeps the paths client-major (``s0`` ``(c, H)``, ``s_with``
+    ``(c_free, C, H)``); ``"time-major"`` keeps them as computed (``s0`` ``(H, c)``,
+    ``s_with`` ``(C, H, c_free)``), without a transposing copy (the re-inflow chain).
 
     Paths are time-major ``(L, n)`` (see :mod:`rendement.scoring.counterfactual`).
     Paths are time-major ``(L, n)`` (see :mod:`rendement.counterfactual`). Every path
@@ -195,13 +199,16 @@ def evaluate_chunk(
         else:
             value[:, j] = rem0_free - rem_with[:, j]
         if keep_paths:
-            kept.append(sw[:h].T)
+            kept.append(sw[:h])
     out["remaining_with"] = rem_with
     out["p_success"] = p_success
     out["saved_value_months"] = value
-    if keep_paths:
+    if keep_paths == "time-major":
+        out["s0"] = s0[:h]
+        out["s_with"] = np.stack(kept) if kept else np.empty((0, h, n_free))
+    elif keep_paths:
         out["s0"] = s0[:h].T
-        out["s_with"] = np.stack(kept, axis=1) if kept else np.empty((n_free, 0, h))
+        out["s_with"] = np.stack([k.T for k in kept], axis=1) if kept else np.empty((n_free, 0, h))
     return out
 
 

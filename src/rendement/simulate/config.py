@@ -73,6 +73,10 @@ class SimulationConfig:
       (for two "years" of data with a known shift);
     * ``parameter_overrides`` - true outflow parameters to replace, by term name
       (e.g. ``{"after:werkstage": 0.2}``);
+    * ``return_effects`` - durability of each instrument's outflow, by instrument code:
+      the log hazard ratio (cloglog) of the monthly return chance after a spell that
+      ended during or after the instrument (e.g. ``{"werkdirect": 0.7}``: short jobs,
+      about twice as many returns); none by default;
     * ``instruments`` - ``False`` switches every instrument off (no trajectories,
       no Werk Direct, no home visits): pure outflow, for checks of the survival curve.
     """
@@ -86,6 +90,7 @@ class SimulationConfig:
     baseline_shift: float = 0.0
     parameter_overrides: Mapping[str, float] = field(default_factory=dict)
     instruments: bool = True
+    return_effects: Mapping[str, float] = field(default_factory=dict)
     reentry: Reentry = "same"
     types: Types = "three"
     entry_timing: EntryTiming = "common"
@@ -121,6 +126,8 @@ class SimulationConfig:
             sorted((str(k), float(v)) for k, v in dict(self.parameter_overrides).items())
         )
         object.__setattr__(self, "parameter_overrides", _FrozenMapping(overrides))
+        effects = tuple(sorted((str(k), float(v)) for k, v in dict(self.return_effects).items()))
+        object.__setattr__(self, "return_effects", _FrozenMapping(effects))
 
     @property
     def selection_on_type(self) -> float:
@@ -138,6 +145,7 @@ class SimulationConfig:
         d = asdict(self)
         d["as_of"] = self.as_of_date.isoformat()
         d["parameter_overrides"] = dict(self.parameter_overrides)
+        d["return_effects"] = dict(self.return_effects)
         return d
 
 

@@ -226,6 +226,7 @@ class TrueProcess:
     calendar_shock: bool = False
     choice_on_type: np.ndarray | None = None  # (R,) choice score per unit of -v_outflow
     types_per_client: bool = False
+    return_effects: dict[str, float] | None = None  # durability: log HR of returns by instrument
 
     @property
     def heterogeneity(self) -> Heterogeneity:
@@ -351,7 +352,20 @@ def true_process(config: SimulationConfig) -> TrueProcess:
         calendar_shock=bool(config.calendar_shock),
         choice_on_type=choice_on_type,
         types_per_client=bool(config.types_per_client),
+        return_effects=_return_effects(config, model),
     )
+
+
+def _return_effects(config: SimulationConfig, model: HazardModel) -> dict[str, float] | None:
+    """The durability effects of the configuration, checked against the instrument codes."""
+    effects = dict(config.return_effects)
+    unknown = sorted(set(effects) - set(model.spec.instruments))
+    if unknown:
+        raise SimulationConfigError(
+            f"return_effects names unknown instrument(s) {unknown}; "
+            f"known: {list(model.spec.instruments)}"
+        )
+    return effects or None
 
 
 #: Last month with a baseline piece of its own in the smooth-baseline regime.

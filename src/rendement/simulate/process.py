@@ -123,6 +123,7 @@ class _Clients:
         self.loglik = np.zeros((n, n_types))
         self.exit_step = np.full(n, -(10**6), dtype=np.int64)
         self.may_return = np.zeros(n, dtype=bool)
+        self.return_shift = np.zeros(n)  # durability: log HR of returns after the last spell
 
 
 class _Run:
@@ -147,6 +148,8 @@ class _Run:
         self.instruments_on = process.instruments_on
         self.choice_duration = _choice_duration_columns(process)
         self.shock = _shock_window(self.last) if process.calendar_shock else None
+        effects = process.return_effects or {}
+        self.return_effects = np.array([effects.get(c, 0.0) for c in self.codes])
 
         n = int(config.clients)
         self.first_step, self.first_day = first_inflow(n, self.first, self.as_of, self.rng)
@@ -236,6 +239,8 @@ class _Run:
         gap = t - st.exit_step[off] - 1
         age = (t - self.birth_month[off]) // 12
         chance = _return_chance(self.process, gap)
+        if self.return_effects.any():  # 1 - (1 - c)^exp(shift): the cloglog scale
+            chance = -np.expm1(np.log1p(-chance) * np.exp(st.return_shift[off]))
         back = (gap >= 1) & (age < 66) & (rng.random(len(off)) < chance)
         returners = off[back]
         days = rng.integers(1, 29, size=len(returners))
@@ -418,6 +423,10 @@ class _Run:
         self.trajectories.cols["end"][st.run_trajectory[who[cut]]] = np.minimum(
             st.run_end[who[cut]], kl[cut]
         )
+        if self.return_effects.any():  # ended during or after an instrument: its durability
+            had = st.after[who].copy()
+            had[np.flatnonzero(cut), st.running[who[cut]]] = True
+            st.return_shift[who] = had.astype(float) @ self.return_effects
         st.running[who] = NO_INSTRUMENT
         st.on[who] = False
         st.exit_step[who] = t

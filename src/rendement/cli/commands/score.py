@@ -121,6 +121,15 @@ def summary(score: object, out: Path, seconds: float) -> str:
         f"  clients with a positive-return instrument: {int(positive.sum()):,}; "
         f"total potential net return EUR {rk.loc[positive, 'best_net_return_eur'].sum():,.0f}"
     )
+    if "returns_basis" in rk.columns and len(rk):
+        basis = str(rk["returns_basis"].iloc[0])
+        words = {"spell": "the current spell only", "total": "all months, returns counted"}
+        lines.append(f"  returns ranked on: {basis} ({words.get(basis, basis)})")
+    if "expected_benefit_months" in rk.columns and rk["expected_benefit_months"].notna().any():
+        lines.append(
+            f"  expected months on benefit in the horizon: {rk['expected_remaining_months'].mean():.1f} "
+            f"in the current spell, {rk['expected_benefit_months'].mean():.1f} counting returns"
+        )
     for w in score.warnings:
         lines.append(f"  note: {w}")
     lines.append(f"Written {out / 'ranking.csv'} and {out / 'returns.csv'} in {seconds:.1f} s.")
