@@ -10,6 +10,8 @@ are those of the outflow model's specification, which refuses them.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
@@ -18,7 +20,7 @@ from rendement.contract.folder import DataFolder
 from rendement.hazard.cells import CellDesign, distinct_rows
 from rendement.hazard.covariance import ClusterCounts
 from rendement.hazard.estimate import fit_cells
-from rendement.hazard.warnings import HazardFitError
+from rendement.hazard.warnings import HazardFitError, SeparationWarning
 from rendement.model.spec import ModelSpec, client_design
 from rendement.reinflow.model import WORK_TERM, ExitMix, ReinflowModel, flag_terms
 from rendement.reinflow.panel import (
@@ -86,7 +88,12 @@ def fit_reinflow(
     unseen = [t for t in flag_terms(instruments) if not x[t].to_numpy()[keep].any()]
     x = x.loc[keep, [c for c in x.columns if c not in empty and c not in unseen]]
     clients = pd.factorize(ended["client_id"].to_numpy()[rows["spell"].to_numpy()[keep]])[0]
-    fit = fit_cells(_cells(x, events[keep], trials[keep], clients))
+    with warnings.catch_warnings():
+        # a flag where nobody ever came back (separation) is left out by the estimator: its
+        # effect counts as none in the chain; the counts below say how many were left out
+        warnings.simplefilter("ignore", SeparationWarning)
+        fit = fit_cells(_cells(x, events[keep], trials[keep], clients))
+    left_out = [t for t in x.columns if t not in fit.params.index]
     params = fit.params.reindex([*fit.params.index, *empty])
     params[empty] = -np.inf
     all_ended = spells["end_date"].notna()
@@ -102,6 +109,7 @@ def fit_reinflow(
         "months_off_benefit": int(trials.sum()),
         "returns": int(events.sum()),
         "clients": int(fit.n_clusters or 0),
+        "terms_left_out": len(left_out),
     }
     return ReinflowModel(spec, params.rename("estimate"), fit.cov, instruments, mix, counts=counts)
 

@@ -22,7 +22,7 @@ def returns_section(model: HazardModel, data: DataFolder, score: object) -> Sect
     reinflow: ReinflowModel | None = model.reinflow
     if reinflow is None:
         return None
-    section = Section(SECTION_ID, "Returns to benefit and durable outflow")
+    section = Section(SECTION_ID, "Terugkeer in de bijstand en duurzame uitstroom")
     section.paragraphs.append(
         "Wie uitstroomt kan terugkomen. Het herinstroommodel schat per maand na het einde van "
         "een uitkering de kans op een nieuwe uitkering (discrete-tijd hazardmodel met cloglog, "
