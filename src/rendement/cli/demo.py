@@ -97,14 +97,6 @@ def _lists_and_plan(out: Path, data: object, model: object, score: object) -> No
     from rendement.lists import build_lists, instrument_labels, places_per_year, write_lists
     from rendement.plan import make_plan
 
-    t = _step("Writing the managers' lists (per district)")
-    lists_dir = out / "lists"
-    labels = instrument_labels(model.instruments)  # type: ignore[attr-defined]
-    places = places_per_year(model.meter_instruments)  # type: ignore[attr-defined]
-    lists = build_lists(score, by="district", labels=labels, places_per_year=places)  # type: ignore[arg-type]
-    write_lists(lists, lists_dir)
-    _done(t, lists_dir)
-
     t = _step("Planning the available trajectories (exact optimum under capacity)")
     catalogue = model.meter_instruments  # type: ignore[attr-defined]
     capacity = pd.DataFrame(
@@ -127,6 +119,21 @@ def _lists_and_plan(out: Path, data: object, model: object, score: object) -> No
 
     print("   " + describe_plan(plan).replace("\n", "\n   "))
     _done(t, plan_dir)
+
+    # the lists after the plan: they show the price of a place it sets
+    t = _step("Writing the managers' lists (per district, with the plan's price of a place)")
+    lists_dir = out / "lists"
+    labels = instrument_labels(model.instruments)  # type: ignore[attr-defined]
+    places = places_per_year(model.meter_instruments)  # type: ignore[attr-defined]
+    lists = build_lists(
+        score,  # type: ignore[arg-type]
+        by="district",
+        labels=labels,
+        places_per_year=places,
+        prices=plan.place_prices,
+    )
+    write_lists(lists, lists_dir)
+    _done(t, lists_dir)
 
 
 def _report(out: Path, data: object, model: object) -> None:
