@@ -73,6 +73,9 @@ class SimulationConfig:
       (for two "years" of data with a known shift);
     * ``parameter_overrides`` - true outflow parameters to replace, by term name
       (e.g. ``{"after:werkstage": 0.2}``);
+    * ``interactions`` - extra log-hazard terms in the months after *both* instruments
+      of a pair, by ``"X&Y"`` (e.g. ``{"jobhunt&werkdirect": -0.5}``): a world where the
+      effects of two instruments do not add up (:mod:`rendement.mix.additivity`);
     * ``instruments`` - ``False`` switches every instrument off (no trajectories,
       no Werk Direct, no home visits): pure outflow, for checks of the survival curve.
     """
@@ -85,6 +88,7 @@ class SimulationConfig:
     years: int = 20
     baseline_shift: float = 0.0
     parameter_overrides: Mapping[str, float] = field(default_factory=dict)
+    interactions: Mapping[str, float] = field(default_factory=dict)
     instruments: bool = True
     reentry: Reentry = "same"
     types: Types = "three"
@@ -121,6 +125,13 @@ class SimulationConfig:
             sorted((str(k), float(v)) for k, v in dict(self.parameter_overrides).items())
         )
         object.__setattr__(self, "parameter_overrides", _FrozenMapping(overrides))
+        pairs = tuple(sorted((str(k), float(v)) for k, v in dict(self.interactions).items()))
+        bad = [k for k, _ in pairs if k.count("&") != 1 or "" in k.split("&")]
+        if bad:
+            raise SimulationConfigError(
+                f"interactions are named 'X&Y' (two instrument codes), got {', '.join(bad)}"
+            )
+        object.__setattr__(self, "interactions", _FrozenMapping(pairs))
 
     @property
     def selection_on_type(self) -> float:
@@ -138,6 +149,7 @@ class SimulationConfig:
         d = asdict(self)
         d["as_of"] = self.as_of_date.isoformat()
         d["parameter_overrides"] = dict(self.parameter_overrides)
+        d["interactions"] = dict(self.interactions)
         return d
 
 

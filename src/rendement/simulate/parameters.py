@@ -226,6 +226,8 @@ class TrueProcess:
     calendar_shock: bool = False
     choice_on_type: np.ndarray | None = None  # (R,) choice score per unit of -v_outflow
     types_per_client: bool = False
+    #: (column of X, column of Y, log-hazard term) in the months after both X and Y
+    interactions: tuple[tuple[int, int, float], ...] = ()
 
     @property
     def heterogeneity(self) -> Heterogeneity:
@@ -351,7 +353,21 @@ def true_process(config: SimulationConfig) -> TrueProcess:
         calendar_shock=bool(config.calendar_shock),
         choice_on_type=choice_on_type,
         types_per_client=bool(config.types_per_client),
+        interactions=_interactions(config, list(all_codes)),
     )
+
+
+def _interactions(config: SimulationConfig, codes: list[str]) -> tuple[tuple[int, int, float], ...]:
+    """``config.interactions`` as (column, column, term) of the true model's instruments."""
+    out = []
+    for name, value in config.interactions.items():
+        x, y = name.split("&")
+        if x not in codes or y not in codes or x == y:
+            raise SimulationConfigError(
+                f"interaction {name!r} must name two different instruments of {codes}"
+            )
+        out.append((codes.index(x), codes.index(y), float(value)))
+    return tuple(out)
 
 
 #: Last month with a baseline piece of its own in the smooth-baseline regime.
