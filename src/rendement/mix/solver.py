@@ -81,7 +81,7 @@ def solve_options(
         [np.ones(int(rows.max()) + 1), places.astype(float)]
         + ([np.array([budget])] if budget is not None else [])
     )
-    lp = linprog(-value, A_ub=a, b_ub=rhs, bounds=(0, 1), method="highs")
+    lp = linprog(-value, A_ub=a, b_ub=rhs, bounds=(0, 1), method="highs-ipm")
     prices = np.zeros(len(places))
     lam = 0.0
     if lp.status == 0:
