@@ -97,3 +97,21 @@ def test_without_an_outputs_folder_the_advice_says_no_plan(model_dir: Path, tmp_
     with running_app(model_dir, tmp_path / "log.db", advice_draws=0) as c:
         place = advice(c, key(c, "caseworker", "km01"))["place"]
         assert place["status"] == "no_plan"
+
+
+def test_the_manager_overview_shows_the_price_of_a_place(model_dir: Path, tmp_path: Path) -> None:
+    from test_api_overview import _outputs
+    from test_api_page import ORIGIN
+
+    outputs = _outputs(tmp_path / "out")
+    with running_app(model_dir, tmp_path / "log.db", advice_draws=0, outputs_dir=outputs) as c:
+        c.headers["Origin"] = ORIGIN
+        manager, _ = c.app.state.keys.create("manager", "mgr")
+        assert c.post("/inloggen", data={"key": manager}, follow_redirects=False).status_code == 303
+        page = c.get("/overzicht").text
+        assert "Grens voor een plaats" in page and "€\xa01.850" not in page
+        write_prices(outputs, 1850.0)
+        page = c.get("/overzicht").text
+        assert "€\xa01.850" in page
+        (outputs / "plan" / PRICE_FILE).write_text("kapot\n")
+        assert c.get("/overzicht").status_code == 200  # a broken file: no prices, no error
