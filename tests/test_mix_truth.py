@@ -130,3 +130,45 @@ def test_the_additivity_check_flags_the_interaction_the_simulator_put_in(interac
     else:
         assert check.rejected == []
         assert check.verdict().startswith("additive effects assumed; not rejected")
+
+
+def test_where_effects_do_not_add_up_the_mix_uses_the_estimated_interaction() -> None:
+    from rendement.mix.additivity import model_with_interactions
+
+    true_term = {"jobhunt&werkdirect": INTERACTION}
+    town = get_simulation(clients=CLIENTS, seed=SEED, heterogeneity=False, interactions=true_term)
+    data = read_data_folder(town.data_dir)
+    frame = caseload_state(data, data.extraction_date)
+    truth_model = load_model(town.truth_dir / "model", verify_signature=False)
+    truth = score_mix(truth_model, frame, METERS, interactions=true_term)
+    # with the interaction, the scorer gives exactly the simulator's own truth
+    table = pd.read_csv(town.truth_dir / "returns.csv", dtype={"client_id": str})
+    singles = truth.returns[truth.returns["n_instruments"] == 1].merge(
+        table,
+        left_on=["client_id", "instruments"],
+        right_on=["client_id", "instrument"],
+        suffixes=("", "_sim"),
+    )
+    np.testing.assert_allclose(singles["net_return_eur"], singles["net_return_eur_sim"], atol=1e-3)
+
+    model = _fit(data)
+    aware_model, interactions = model_with_interactions(
+        model, check_additivity(data, model, METERS)
+    )
+    assert list(interactions) == ["jobhunt&werkdirect"]
+    free = int((~truth.clients["running"]).sum())
+    yearly = pd.to_numeric(model.instruments["capacity"], errors="coerce").fillna(0).to_numpy()
+    places = np.floor(yearly / yearly.sum() * PLACES_SHARE * free).astype(int)
+    capacity = pd.DataFrame({"instrument": model.instruments["instrument"], "places": places})
+    best = float(plan_mix(truth, capacity).totals["net_return_eur"])
+    additive = plan_mix(score_mix(model, frame, METERS), capacity)
+    aware = plan_mix(score_mix(aware_model, frame, METERS, interactions=interactions), capacity)
+    got_additive = value_with(additive.assignments, truth.returns)
+    got_aware = value_with(aware.assignments, truth.returns)
+    print(
+        f"\ninteraction {INTERACTION}: true optimum EUR {best:,.0f}; additive model "
+        f"EUR {got_additive:,.0f} ({got_additive / best:.1%}); with the estimated interaction "
+        f"{interactions['jobhunt&werkdirect']:.3f}: EUR {got_aware:,.0f} ({got_aware / best:.1%})"
+    )
+    assert got_aware >= 0.97 * best
+    assert got_aware > got_additive

@@ -24,7 +24,7 @@ untested).
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -60,6 +60,10 @@ class AdditivityCheck:
 
     table: pd.DataFrame
     level: float
+    #: estimated log-hazard term of each rejected pair (``"X&Y"``), from the refit with all of them
+    interactions: dict[str, float] = field(default_factory=dict)
+    #: the refit's parameters (main effects next to the interactions); ``None`` without any
+    refit: pd.Series | None = None
 
     @property
     def rejected(self) -> list[str]:
@@ -112,7 +116,8 @@ def check_additivity(
     ]
     chosen: dict[str, dict[str, object]] = {}
     while True:
-        loglik = fit_cells(cells).loglik
+        base = fit_cells(cells)
+        loglik = base.loglik
         rows = {
             f"{x}&{y}": _one_pair(cells, loglik, x, y, level, min_outflows)
             for x, y in pairs
@@ -125,7 +130,35 @@ def check_additivity(
         chosen[str(top["pair"])] = top
         cells = _with_interaction(cells, *str(top["pair"]).split("&"))
     ordered = [chosen.get(f"{x}&{y}") or rows[f"{x}&{y}"] for x, y in pairs]
-    return AdditivityCheck(pd.DataFrame(ordered, columns=list(CHECK_COLUMNS)), level)
+    table = pd.DataFrame(ordered, columns=list(CHECK_COLUMNS))
+    if not chosen:
+        return AdditivityCheck(table, level)
+    estimates = {
+        pair: float(base.params.get(f"after:{pair.split('&')[0]}&after:{pair.split('&')[1]}", 0.0))
+        for pair in chosen
+    }
+    return AdditivityCheck(table, level, estimates, base.params)
+
+
+def model_with_interactions(
+    model: HazardModel, check: AdditivityCheck
+) -> tuple[HazardModel, dict[str, float]]:
+    """The model refitted with the interactions the data support, and those interactions.
+
+    Without any, ``model`` itself and ``{}``. With some, the main effects change too (an
+    interaction left out biases them), so the refit's parameters replace the model's;
+    the refit has no covariance for scoring here, so returns computed with it have no
+    intervals. Pass both to :func:`rendement.mix.score.score_mix`. A model with mass points
+    (timing-of-events) is returned unchanged: the refit has none.
+    """
+    if not check.interactions or check.refit is None:
+        return model, {}
+    het = model.heterogeneity
+    if het is not None and len(het.locations) > 1:
+        return model, {}  # the refit has no mass points: it cannot stand in for this model
+    terms = [t for t in model.spec.terms() if t in check.refit.index]
+    refit = replace(model, params=check.refit[terms], cov=None)
+    return refit, dict(check.interactions)
 
 
 def _both(cells: CellDesign, x: str, y: str) -> np.ndarray:

@@ -17,6 +17,7 @@ come from parameter draws of the model (with the point type weights).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -116,8 +117,13 @@ def evaluate_mix(
     coefs: Coefficients,
     price: dict[str, float],
     share: dict[str, float],
+    interactions: list[tuple[int, int, float]] | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Remaining months without ``(n,)``, with ``(n_free, K)`` and expected cost ``(n_free, K)``.
+
+    ``interactions``: ``(column of X, column of Y, term)``: the term is added to the
+    log-hazard in the months after both X and Y (on every path of a client without a
+    running instrument; a running instrument's own after months are left without it).
 
     Long: the path without and every combination's path of a chunk share their arrays.
     """
@@ -135,6 +141,8 @@ def evaluate_mix(
         running = task.running[rows]
         weights = None if task.weights is None else task.weights[rows]
         q0 = rates(eta_without(states, c, task.model.spec, task.n_months))
+        for x, y, value in interactions or ():
+            q0 *= np.exp(value * (states.after_now[:, x] & states.after_now[:, y]))[None, :]
         s0 = survival_from_rates(cumulate(q0.copy()), task.locations, weights)
         aow = None if task.pension_months is None else task.pension_months[rows]
         capped = capped_columns(aow, s0.shape[0])
@@ -158,6 +166,8 @@ def evaluate_mix(
             q = q0_free
             for member in combo.members:
                 q = rates_with(q, sub, cf, member, after)
+            if interactions:
+                q = q * _interaction_factor(sub.after_now, combo, interactions, q.shape[0])
             sw = survival_from_rates(cumulate(q), task.locations, w_free)  # q is a new array
             with_months = restricted_mean(sw, h)
             if capped_free.size:
@@ -173,6 +183,26 @@ def evaluate_mix(
     return remaining, rem_with, cost
 
 
+def _interaction_factor(
+    after_now: np.ndarray,
+    combo: Combination,
+    interactions: list[tuple[int, int, float]],
+    n_months: int,
+) -> np.ndarray:
+    """``(L, n)`` factor of the rates with ``combo`` for the interactions it switches on."""
+    t = np.arange(n_months)[:, None]
+    ends = {m.column: m.planned_end for m in combo.members}
+    shift = np.zeros((n_months, after_now.shape[0]))
+    for x, y, value in interactions:
+        if x not in ends and y not in ends:
+            continue  # the path without already has it
+        after_x = after_now[None, :, x] | (t >= ends.get(x, n_months + 1))
+        after_y = after_now[None, :, y] | (t >= ends.get(y, n_months + 1))
+        both_now = after_now[:, x] & after_now[:, y]
+        shift += value * ((after_x & after_y) & ~both_now[None, :])
+    return np.exp(shift)
+
+
 def score_mix(
     model: HazardModel,
     clients: pd.DataFrame,
@@ -185,12 +215,15 @@ def score_mix(
     n_draws: int = 100,
     seed: int = 0,
     as_of: dt.date | pd.Timestamp | None = None,
+    interactions: Mapping[str, float] | None = None,
 ) -> MixScore:
     """Returns of every combination of ``meters``' instruments for ``clients``.
 
     ``clients`` in the layout of :func:`rendement.panel.caseload_state` (as for
     :func:`rendement.scoring.caseload.score_clients`); ``type_weights`` ``(n, K)``
     for a model with mass points (default: from ``history``, else the prior).
+    ``interactions``: log-hazard terms ``{"X&Y": value}`` in the months after both X
+    and Y (e.g. those the additivity check estimated); without them the effects add.
 
     Long: task, point evaluation, intervals and the labelled table, in the order they need each other.
     """
@@ -217,7 +250,12 @@ def score_mix(
         value = model.catalogue_row(code).get("success_share", 0.0)
         share[code] = 0.0 if value is None or pd.isna(value) else float(value)
     coefs = prepared(model).coefficients
-    remaining, rem_with, cost = evaluate_mix(task, combos, coefs, price, share)
+    columns = list(model.spec.instruments)
+    pairs = [
+        (columns.index(k.split("&")[0]), columns.index(k.split("&")[1]), float(v))
+        for k, v in (interactions or {}).items()
+    ]
+    remaining, rem_with, cost = evaluate_mix(task, combos, coefs, price, share, pairs)
     free_idx = np.flatnonzero(~task.running)
     benefit = task.benefit[free_idx]
     saved = remaining[free_idx, None] - rem_with
@@ -244,7 +282,7 @@ def score_mix(
             draws = prepared(model).draw_coefficients(n_draws, seed)
             nets = np.empty((n_free, k, len(draws)))
             for r, c in enumerate(draws):
-                rem_r, with_r, cost_r = evaluate_mix(task, combos, c, price, share)
+                rem_r, with_r, cost_r = evaluate_mix(task, combos, c, price, share, pairs)
                 nets[:, :, r] = (rem_r[free_idx, None] - with_r) * benefit[:, None] - cost_r
             low, high = quantile_bounds(nets.reshape(n_free * k, -1), interval)
             table["net_return_low_eur"] = low

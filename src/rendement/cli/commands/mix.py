@@ -7,7 +7,9 @@ Scores every combination of at most one instrument per meter for the caseload
 of every instrument and an optional budget (``mix_plan.csv``, ``mix_plan_summary.csv``,
 ``mix_plan_totals.csv``), compares that with planning each meter apart
 (``mix_comparison.csv``) and checks whether the effects of two instruments add up
-(``additivity.csv``), all or nothing (:mod:`rendement.mix.write`).
+(``additivity.csv``), all or nothing (:mod:`rendement.mix.write`). The check runs first:
+where the data reject adding two instruments' effects, the combinations are computed
+with the estimated interaction (and the main effects refitted beside it).
 """
 
 from __future__ import annotations
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     """Long: read, score, plan, compare, check and write, each step printing what it found."""
     from rendement.contract import read_data_folder
     from rendement.mix import score_mix
-    from rendement.mix.additivity import check_additivity
+    from rendement.mix.additivity import check_additivity, model_with_interactions
     from rendement.mix.plan import plan_mix
     from rendement.mix.separate import compare_with_separate, separate_plans
     from rendement.mix.write import write_mix
@@ -91,17 +93,21 @@ def run(args: argparse.Namespace) -> int:
         from rendement.panel import build_panel  # type weights given each client's history
 
         history = build_panel(data, until=args.as_of, instruments=list(model.spec.instruments))
+    check = None if args.no_check else check_additivity(data, model, meters)
+    scoring_model, interactions = (
+        (model, {}) if check is None else model_with_interactions(model, check)
+    )
     mix = score_mix(
-        model,
+        scoring_model,
         frame,
         meters,
         history=history,
-        interval=0.9 if args.intervals else None,
+        interval=0.9 if args.intervals and not interactions else None,
         as_of=args.as_of,
+        interactions=interactions,
     )
     plan = plan_mix(mix, capacity, budget=budget, time_limit=args.time_limit)
     comparison = compare_with_separate(plan, separate_plans(mix, capacity, budget=budget))
-    check = None if args.no_check else check_additivity(data, model, meters)
     written = write_mix(mix, plan, comparison, Path(args.out), check)
     if not args.quiet:
         t = plan.totals
@@ -118,6 +124,17 @@ def run(args: argparse.Namespace) -> int:
         )
         if check is not None:
             print(f"Additivity: {check.verdict()}.")
+        if interactions:
+            terms = ", ".join(f"{k} {v:+.3f}" for k, v in interactions.items())
+            print(
+                f"  The combinations were computed with the estimated interaction(s) {terms} "
+                "and the main effects refitted beside them (no intervals)."
+            )
+        elif check is not None and check.rejected:
+            print(
+                "  NOTE: the combinations assume additive effects although the data reject it "
+                "(a model with mass points cannot take the refit's interaction yet)."
+            )
         else:
             print("Additivity: assumed (the effects add on the log-hazard scale), not checked.")
         print(f"Written {len(written)} files in {args.out} in {time.perf_counter() - t0:.1f} s.")
