@@ -107,3 +107,17 @@ def test_mix_command_names_bad_input_and_writes_nothing(town, tmp_path, capsys) 
     assert "row 2, column 'instrument': found 'nope'" in err
     assert "row 3, column 'places': found '-1'" in err
     assert not out.exists()
+
+
+def test_an_interaction_named_by_the_analyst_is_estimated_and_used(town, tmp_path, capsys) -> None:
+    out = tmp_path / "mix"
+    assert main(args(town, out, "--interaction", "werkdirect&jobhunt")) == 0
+    printed = capsys.readouterr().out
+    assert "computed with the estimated interaction(s) jobhunt&werkdirect" in printed
+    check = pd.read_csv(out / "additivity.csv").set_index("pair")
+    assert bool(check.loc["jobhunt&werkdirect", "in_model"])
+    assert check["in_model"].sum() >= 1
+    assert main(args(town, tmp_path / "bad", "--interaction", "jobhunt&werkstage")) == 2
+    err = capsys.readouterr().err
+    assert "jobhunt&werkstage" in err and "choose from" in err
+    assert not (tmp_path / "bad").exists()

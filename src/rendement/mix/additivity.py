@@ -24,6 +24,7 @@ untested).
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -51,6 +52,7 @@ CHECK_COLUMNS = (
     "lr_statistic",
     "p_lr",
     "verdict",
+    "in_model",
 )
 
 
@@ -93,8 +95,13 @@ def check_additivity(
     *,
     level: float = 0.01,
     min_outflows: int = MIN_OUTFLOWS,
+    named: Sequence[str] = (),
 ) -> AdditivityCheck:
     """Test the interaction of every pair of instruments of different meters (module docstring).
+
+    ``named``: pairs ``"X&Y"`` the analyst puts in the model whatever their test says
+    (when the data identify them: not ``too_few``); the other pairs are tested beside them.
+    ``in_model`` says which interactions the refit (and so the mix) uses.
 
     Forward selection: an interaction left out biases the main effects of its two
     instruments, and through them the tests of their other pairs; so the pair with the
@@ -115,6 +122,11 @@ def check_additivity(
         for x, y in itertools.product(codes1, codes2)
     ]
     chosen: dict[str, dict[str, object]] = {}
+    for pair in _named_pairs(named, pairs):
+        row = _one_pair(cells, fit_cells(cells).loglik, *pair, level, min_outflows)
+        if row["verdict"] != "too_few":
+            chosen[str(row["pair"])] = row
+            cells = _with_interaction(cells, *pair)
     while True:
         base = fit_cells(cells)
         loglik = base.loglik
@@ -129,7 +141,10 @@ def check_additivity(
         top = max(significant, key=lambda r: float(r["lr_statistic"]))  # type: ignore[arg-type]
         chosen[str(top["pair"])] = top
         cells = _with_interaction(cells, *str(top["pair"]).split("&"))
-    ordered = [chosen.get(f"{x}&{y}") or rows[f"{x}&{y}"] for x, y in pairs]
+    ordered = [
+        {**(chosen.get(f"{x}&{y}") or rows[f"{x}&{y}"]), "in_model": f"{x}&{y}" in chosen}
+        for x, y in pairs
+    ]
     table = pd.DataFrame(ordered, columns=list(CHECK_COLUMNS))
     if not chosen:
         return AdditivityCheck(table, level)
@@ -138,6 +153,24 @@ def check_additivity(
         for pair in chosen
     }
     return AdditivityCheck(table, level, estimates, base.params)
+
+
+def _named_pairs(named: Sequence[str], pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``named`` (``X&Y`` in either order) as pairs of ``pairs``; ``ValueError`` names the rest."""
+    out, unknown = [], []
+    for name in named:
+        parts = tuple(p.strip() for p in str(name).split("&"))
+        match = [p for p in pairs if len(parts) == 2 and set(p) == set(parts)]
+        if match:
+            out.append(match[0])
+        else:
+            unknown.append(str(name))
+    if unknown:
+        raise ValueError(
+            f"interaction(s) {', '.join(unknown)} are not pairs of instruments of different "
+            f"meters with estimated effects; choose from {', '.join('&'.join(p) for p in pairs)}"
+        )
+    return out
 
 
 def model_with_interactions(
@@ -196,6 +229,7 @@ def _one_pair(
         "lr_statistic": np.nan,
         "p_lr": np.nan,
         "verdict": "too_few",
+        "in_model": False,
     }
     if outflows < min_outflows or (months - outflows) < min_outflows:
         return row

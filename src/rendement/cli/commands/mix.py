@@ -58,6 +58,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="skip the check that the effects of two instruments add up (it refits the "
         "outflow model once per pair of instruments)",
     )
+    p.add_argument(
+        "--interaction",
+        action="append",
+        default=[],
+        metavar="X&Y",
+        help="an interaction of two instruments (of different meters) to put in the model "
+        "whatever its test says, e.g. jobhunt&werkdirect (may be given more than once)",
+    )
     p.add_argument("--time-limit", type=float, default=60.0, help="seconds for the exact search")
     p.add_argument("--out", required=True, help="folder for the mix's files")
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -93,7 +101,16 @@ def run(args: argparse.Namespace) -> int:
         from rendement.panel import build_panel  # type weights given each client's history
 
         history = build_panel(data, until=args.as_of, instruments=list(model.spec.instruments))
-    check = None if args.no_check else check_additivity(data, model, meters)
+    if args.interaction and args.no_check:
+        raise UsageError("--interaction needs the check (it estimates the term): drop --no-check")
+    try:
+        check = (
+            None if args.no_check else check_additivity(data, model, meters, named=args.interaction)
+        )
+    except ValueError as exc:
+        if not args.interaction:
+            raise
+        raise UsageError(f"--interaction: {exc}") from None
     scoring_model, interactions = (
         (model, {}) if check is None else model_with_interactions(model, check)
     )
