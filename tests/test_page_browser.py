@@ -48,14 +48,14 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(model_dir: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """The service on a free port with a caseworker and a manager key."""
+def serving(model_dir: Path, tmp_path: Path, **extra: Any) -> Iterator[dict[str, Any]]:
+    """The service on a free port with a caseworker and a manager key (``extra``: settings)."""
     import uvicorn
     from rendement_api import create_app
     from rendement_api.db import KeyStore, make_engine, migrate
 
     db = tmp_path / "log.db"
-    settings = settings_for(model_dir, db)
+    settings = settings_for(model_dir, db, **extra)
     engine = make_engine(settings.database_url)
     migrate(engine)
     store = KeyStore(engine)

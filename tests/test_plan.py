@@ -153,11 +153,16 @@ def test_bad_capacity_frame_and_budget_are_refused() -> None:
         make_plan(score, capacity({"A": 1}), cat, budget=float("nan"))
 
 
-def test_write_plan_writes_three_files_whole(tmp_path) -> None:
+def test_write_plan_writes_four_files_whole(tmp_path) -> None:
     score, cat, cap = crafted()
     plan = make_plan(score, cap, cat)
     paths = write_plan(plan, tmp_path / "out")
-    assert [p.name for p in paths] == ["plan.csv", "plan_summary.csv", "plan_comparison.csv"]
+    assert [p.name for p in paths] == [
+        "plan.csv",
+        "plan_summary.csv",
+        "plan_comparison.csv",
+        "place_prices.csv",
+    ]
     back = pd.read_csv(paths[0], keep_default_na=False)
     assert list(back.columns[:4]) == list(PLAN_COLUMNS)
     assert back["instrument"].tolist() == ["B", "A", "D", ""]

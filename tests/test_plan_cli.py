@@ -145,3 +145,29 @@ def test_lists_command_per_district(town, tmp_path, capsys) -> None:
     total = pd.read_csv(out / "lijst_totaal-2026-01.csv", keep_default_na=False)
     assert sum(len(pd.read_csv(out / p)) for p in parts) == len(total)
     assert total["rang"].tolist() == list(range(1, len(total) + 1))
+
+
+def test_lists_with_the_plan_show_the_price_of_a_place(town, tmp_path, capsys) -> None:
+    from rendement.plan.price import PRICE_FILE, read_place_prices
+
+    plan_dir = tmp_path / "plan"
+    assert main(plan_args(town, plan_dir)) == 0
+    prices = read_place_prices(plan_dir / PRICE_FILE)
+    args = ["lists", str(town["data"]), "--model", str(town["model"]), "--as-of", AS_OF]
+    out = tmp_path / "lists"
+    assert main([*args, "--out", str(out), "--plan", str(plan_dir)]) == 0
+    total = pd.read_csv(out / "lijst_totaal-2026-01.csv", keep_default_na=False)
+    judged = total[total["binnen de grens van het plan"] != ""]
+    assert len(judged) > 0
+    table = prices.table.set_index("instrument")
+    for _, row in judged.iterrows():
+        threshold = float(table.loc[row["code beste instrument"], "threshold_eur"])
+        assert float(row["grens voor een plaats (plan)"]) == threshold
+        reaches = float(row["netto rendement beste instrument"]) >= threshold
+        assert (row["binnen de grens van het plan"] == "ja") == reaches
+    # three places per instrument: most clients with a positive return do not get one
+    assert (judged["binnen de grens van het plan"] == "nee").sum() > 0
+    capsys.readouterr()
+    assert main([*args, "--out", str(tmp_path / "none"), "--plan", str(tmp_path)]) == 2
+    assert PRICE_FILE in capsys.readouterr().err
+    assert not (tmp_path / "none").exists()

@@ -114,10 +114,25 @@ def plan_summary(root: Path | None) -> list[dict[str, Any]]:
         frame = pd.read_csv(root / "plan" / "plan_summary.csv", dtype={"instrument": str})
     except (OSError, ValueError):
         return []
+    frame["threshold_eur"] = frame["instrument"].map(_thresholds(root))
     return [
         {str(k): (None if pd.isna(v) else v) for k, v in r.items()}
         for r in frame.to_dict("records")
     ]
+
+
+def _thresholds(root: Path) -> dict[str, float]:
+    """The plan's price of a place per instrument (empty when missing or unreadable)."""
+    from rendement.plan.price import PRICE_FILE, PlacePriceFileError, read_place_prices
+
+    path = root / "plan" / PRICE_FILE
+    if not path.is_file():
+        return {}
+    try:
+        table = read_place_prices(path).table
+    except (PlacePriceFileError, OSError):
+        return {}
+    return dict(zip(table["instrument"].astype(str), table["threshold_eur"], strict=True))
 
 
 def latest_monthly_report(root: Path | None) -> OutputFile | None:

@@ -296,6 +296,41 @@ class SurvivalChart(BaseModel):
     with_instrument: dict[str, list[float]]
 
 
+class PlaceOut(BaseModel):
+    """The advice against the latest plan's price of a place (:mod:`rendement.plan.price`)."""
+
+    status: Literal[
+        "within",
+        "below",
+        "no_places",
+        "not_planned",
+        "no_instrument",
+        "running",
+        "no_plan",
+        "unreadable",
+    ] = Field(
+        description="within/below: the advised return is at least / under the lowest return "
+        "that gets a place in the latest plan; no_places: the plan has no places of it; "
+        "not_planned: the plan does not distribute it; no_instrument: no instrument advised; "
+        "running: the client follows one now; no_plan: no plan has been made; unreadable: "
+        "the plan's file could not be read"
+    )
+    within: bool | None = Field(description="the advice gets a place in the plan (null: unknown)")
+    instrument: str | None = None
+    net_return_eur: float | None = Field(default=None, description="the advised net return")
+    threshold_eur: float | None = Field(
+        default=None,
+        description="lowest net return that still gets a place in the plan (0: places left over)",
+    )
+    dual_eur: float | None = Field(
+        default=None, description="LP price (dual) of one more place of the instrument"
+    )
+    places_left: int | None = None
+    plan_as_of: dt.date | None = None
+    plan_model_version: str | None = None
+    text: str = Field(description="the verdict for the caseworker (Dutch)")
+
+
 class AdviceResponse(BaseModel):
     """The advice for one client. It is an advice, not a decision."""
 
@@ -331,6 +366,7 @@ class AdviceResponse(BaseModel):
         default=None, description="expected months on benefit over the horizon counting returns"
     )
     recommendation: str
+    place: PlaceOut = Field(description="the advice against the latest plan's price of a place")
     reasons: list[ReasonOut]
     duration_reason: ReasonOut
     interval: float = Field(description="coverage of the net-return intervals")

@@ -55,6 +55,19 @@ ADVICE_RESPONSE: dict[str, Any] = {
     "best_instrument": "jobhunt",
     "best_net_return_eur": 3308.86,
     "recommendation": "Advies: Sollicitatietraining. Verwacht netto rendement € 3.309 (interval € 1.150 tot € 5.420); de klant is naar verwachting 3,5 maanden korter in de uitkering.",
+    "place": {
+        "status": "within",
+        "within": True,
+        "instrument": "jobhunt",
+        "net_return_eur": 3308.86,
+        "threshold_eur": 1850.0,
+        "dual_eur": 1712.4,
+        "places_left": 0,
+        "plan_as_of": "2026-01-01",
+        "plan_model_version": "2026-01",
+        "text": "rendement € 3.309; in het plan van januari 2026 krijgt Sollicitatietraining "
+        "wie minstens € 1.850 oplevert: dit advies valt erbinnen.",
+    },
     "reasons": [
         {
             "term": "age_band[55+]",

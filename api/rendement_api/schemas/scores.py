@@ -11,6 +11,7 @@ from rendement_api.schemas.advice import (
     ClientInput,
     InstrumentReturn,
     IsoDate,
+    PlaceOut,
     ReasonOut,
 )
 from rendement_api.schemas.common import ModelRef
@@ -56,6 +57,7 @@ class ClientScore(BaseModel):
     best_net_return_eur: float
     instruments: list[InstrumentReturn]
     reasons: list[ReasonOut]
+    place: PlaceOut = Field(description="the advice against the latest plan's price of a place")
 
 
 class ScoresResponse(BaseModel):

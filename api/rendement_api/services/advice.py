@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from rendement.plan.verdict import judge
 from rendement.scoring.explain import client_reasons, duration_reason
 from rendement_api.db.advice_log import AdviceLog, AdviceRecord
 from rendement_api.db.keys import Principal
@@ -27,6 +28,7 @@ from rendement_api.schemas.scores import ScoresRequest
 from rendement_api.services.batcher import Batcher, Overloaded
 from rendement_api.services.clients import ClientRows, client_frame, client_rows, input_sha256
 from rendement_api.services.engine import EngineResult, score
+from rendement_api.services.place_price import LatestPlanPrices
 from rendement_api.services.served_model import ServedModel
 from rendement_api.services.wording import GROUP_TEXT, NOTICE, recommendation
 from rendement_api.settings import Settings
@@ -74,6 +76,7 @@ class AdviceService:
             max_wait=settings.max_queue_wait_ms / 1000.0,
         )
         self._duration_reasons: dict[int, dict[str, Any]] = {}  # per months on benefit
+        self.plan_prices = LatestPlanPrices(settings.outputs_dir)
 
     # ---- one client ------------------------------------------------------------
     async def advise_async(
@@ -206,6 +209,7 @@ class AdviceService:
                 "best_net_return_eur": out["best_net_return_eur"],
                 "instruments": out["instruments"],
                 "reasons": out["reasons"],
+                "place": out["place"],
             }
             rows.append(row)
             logged = {
@@ -295,6 +299,7 @@ class AdviceService:
         months_list = [int(x) for x in frame["months_on_benefit"]]
         basis = str(ranking["returns_basis"].iloc[0]) if len(ranking) else "spell"
         benefit = _rounded(ranking["expected_benefit_months"], 2)
+        prices, price_problem = self.plan_prices.current()
         outs = []
         for i, cid in enumerate(ids):
             months = months_list[i]
@@ -321,6 +326,14 @@ class AdviceService:
                 "expected_benefit_months": benefit[i],
                 "reasons": [as_dict(x) for x in chosen],
                 "duration_reason": duration_cache[months],
+                "place": judge(
+                    prices,
+                    best,
+                    best_value[i],
+                    label=None if best is None or best == "geen" else served.label(best),
+                    running=current is not None,
+                    problem=price_problem,
+                ).to_dict(),
             }
             if single:
                 out["recommendation"] = recommendation(

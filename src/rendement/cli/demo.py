@@ -80,6 +80,7 @@ def run_demo(
     _done(t, score_dir)
 
     _lists_and_plan(out, data, model, score)
+    _mix(out, data, model, as_of)
     _report(out, data, model)
 
     t = _step("Writing the monthly steering report (maandrapportage, per district)")
@@ -96,14 +97,6 @@ def run_demo(
 def _lists_and_plan(out: Path, data: object, model: object, score: object) -> None:
     from rendement.lists import build_lists, instrument_labels, places_per_year, write_lists
     from rendement.plan import make_plan
-
-    t = _step("Writing the managers' lists (per district)")
-    lists_dir = out / "lists"
-    labels = instrument_labels(model.instruments)  # type: ignore[attr-defined]
-    places = places_per_year(model.meter_instruments)  # type: ignore[attr-defined]
-    lists = build_lists(score, by="district", labels=labels, places_per_year=places)  # type: ignore[arg-type]
-    write_lists(lists, lists_dir)
-    _done(t, lists_dir)
 
     t = _step("Planning the available trajectories (exact optimum under capacity)")
     catalogue = model.meter_instruments  # type: ignore[attr-defined]
@@ -127,6 +120,64 @@ def _lists_and_plan(out: Path, data: object, model: object, score: object) -> No
 
     print("   " + describe_plan(plan).replace("\n", "\n   "))
     _done(t, plan_dir)
+
+    # the lists after the plan: they show the price of a place it sets
+    t = _step("Writing the managers' lists (per district, with the plan's price of a place)")
+    lists_dir = out / "lists"
+    labels = instrument_labels(model.instruments)  # type: ignore[attr-defined]
+    places = places_per_year(model.meter_instruments)  # type: ignore[attr-defined]
+    lists = build_lists(
+        score,  # type: ignore[arg-type]
+        by="district",
+        labels=labels,
+        places_per_year=places,
+        prices=plan.place_prices,
+    )
+    write_lists(lists, lists_dir)
+    _done(t, lists_dir)
+
+
+def _mix(out: Path, data: object, model: object, as_of: object) -> None:
+    """The optimal mix of the three meters (``rendement mix``) in demo/mix/."""
+    from rendement.mix import score_mix
+    from rendement.mix.additivity import check_additivity, model_with_interactions
+    from rendement.mix.plan import plan_mix
+    from rendement.mix.separate import compare_with_separate, separate_plans
+    from rendement.mix.write import write_mix
+    from rendement.panel import caseload_state
+
+    t = _step("Planning the mix of the three meters (home visit, Werk Direct, trajectory)")
+    meters = ["reintegratie", "werk_direct", "handhaving"]
+    catalogue = model.instruments  # type: ignore[attr-defined]
+    capacity = pd.DataFrame(
+        {
+            "instrument": catalogue["instrument"],
+            # places for one planning quarter of every meter's instruments
+            "places": (pd.to_numeric(catalogue["capacity"], errors="coerce").fillna(0) // 4).astype(
+                int
+            ),
+        }
+    )
+    check = check_additivity(data, model, meters)  # type: ignore[arg-type]
+    scoring, interactions = model_with_interactions(model, check)  # type: ignore[arg-type]
+    frame = caseload_state(data, pd.Timestamp(as_of))  # type: ignore[arg-type]
+    mix = score_mix(
+        scoring,
+        frame,
+        meters,
+        as_of=pd.Timestamp(as_of),  # type: ignore[arg-type]
+        interactions=interactions,
+    )
+    plan = plan_mix(mix, capacity)
+    comparison = compare_with_separate(plan, separate_plans(mix, capacity))
+    write_mix(mix, plan, comparison, out / "mix", check)
+    totals = plan.totals
+    print(
+        f"   {int(totals['assigned']):,} clients, {int(totals['combinations']):,} with a "
+        f"combination: EUR {totals['net_return_eur']:,.0f} ({totals['status']}); planning each "
+        f"meter apart: EUR {comparison['net_return_eur'].iloc[1]:,.0f}; {check.verdict()}"
+    )
+    _done(t, out / "mix")
 
 
 def _report(out: Path, data: object, model: object) -> None:

@@ -25,6 +25,7 @@ COMMANDS = (
     "score",
     "lists",
     "plan",
+    "mix",
     "dashboard",
     "models",
     "report",

@@ -24,7 +24,9 @@ import numpy as np
 import pandas as pd
 
 from rendement.model.kind_words import model_kind_words
+from rendement.plan.price import PlacePrices
 from rendement.plan.problem import ScoreLike
+from rendement.plan.verdict import judge
 
 ListBy = Literal["district", "caseworker"]
 
@@ -64,6 +66,12 @@ LIST_COLUMNS: tuple[ListColumn, ...] = (
     ListColumn("caseworker_id", "klantmanager", "text"),
     ListColumn("best_instrument", "code beste instrument", "text"),
     ListColumn("current_instrument", "code lopend instrument", "text"),
+)
+
+#: With the plan's price of a place: two columns after the best instrument's return.
+PLACE_COLUMNS: tuple[ListColumn, ...] = (
+    ListColumn("place_threshold_eur", "grens voor een plaats (plan)", "eur"),
+    ListColumn("place_in_plan", "binnen de grens van het plan", "text"),
 )
 
 #: The instrument "none" in words.
@@ -143,8 +151,12 @@ def build_lists(
     by: ListBy | None = None,
     labels: Mapping[str, str] | None = None,
     places_per_year: int | None = None,
+    prices: PlacePrices | None = None,
 ) -> Lists:
     """The ranked lists of ``score``'s caseload, split by district or caseworker (or not).
+
+    With ``prices`` (the latest plan's price of a place, :mod:`rendement.plan.price`) every
+    row shows the return its best instrument needs for a place and whether it has it.
 
     ``labels`` maps instrument codes to the names managers know (the catalogue's
     ``label``); the lists show the name and keep the code in its own column.
@@ -155,7 +167,9 @@ def build_lists(
     ranking = _with_labels(
         score.ranking.sort_values("rank", kind="stable").reset_index(drop=True), labels or {}
     )
-    columns = [c for c in LIST_COLUMNS if c.source in ranking.columns]
+    if prices is not None:
+        ranking = _with_place(ranking, prices)
+    columns = [c for c in _columns(prices is not None) if c.source in ranking.columns]
     total = _list_frame(ranking, columns)
     parts: dict[str, pd.DataFrame] = {}
     part_of: pd.Series | None = None
@@ -206,6 +220,35 @@ def _with_labels(ranking: pd.DataFrame, labels: Mapping[str, str]) -> pd.DataFra
         out["best_net_return_eur"] = (
             pd.to_numeric(out["best_net_return_eur"]).astype(float).mask(running.to_numpy())
         )
+    return out
+
+
+def _columns(with_place: bool) -> tuple[ListColumn, ...]:
+    """:data:`LIST_COLUMNS`, with :data:`PLACE_COLUMNS` after the best return when asked."""
+    if not with_place:
+        return LIST_COLUMNS
+    at = next(k for k, c in enumerate(LIST_COLUMNS) if c.source == "best_net_return_eur") + 1
+    return (*LIST_COLUMNS[:at], *PLACE_COLUMNS, *LIST_COLUMNS[at:])
+
+
+#: ``place_in_plan`` in words, per verdict of :func:`rendement.plan.price.judge`.
+PLACE_WORDS = {"within": "ja", "below": "nee", "no_places": "nee (geen plaatsen)"}
+
+
+def _with_place(ranking: pd.DataFrame, prices: PlacePrices) -> pd.DataFrame:
+    """The plan's threshold of each row's best instrument and whether its return reaches it."""
+    out = ranking.copy()
+    threshold, within = [], []
+    running = out["current_instrument"].astype(object).fillna("").astype(str).str.strip() != ""
+    for best, value, busy in zip(
+        out["best_instrument"].tolist(), out["best_net_return_eur"].tolist(), running, strict=True
+    ):
+        code = None if best is None or (isinstance(best, float) and np.isnan(best)) else str(best)
+        verdict = judge(prices, code, None if busy else float(value), running=bool(busy))
+        threshold.append(np.nan if verdict.threshold_eur is None else verdict.threshold_eur)
+        within.append(PLACE_WORDS.get(verdict.status, ""))
+    out["place_threshold_eur"] = threshold
+    out["place_in_plan"] = within
     return out
 
 

@@ -13,7 +13,7 @@ all or nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from rendement.formulas import write_csv
 from rendement.output import atomic_folder_files
 from rendement.plan.capacity import check_capacity
 from rendement.plan.optimize import TIME_LIMIT, Solution, solve
+from rendement.plan.price import PRICE_FILE, PlacePrices, place_prices, write_place_prices
 from rendement.plan.problem import PlanningProblem, ScoreLike, planning_problem
 from rendement.plan.reasons import explain
 from rendement.plan.rules import first_come, seed_rule
@@ -69,6 +70,8 @@ class Plan:
     model_version: str = ""
     model_kind: str = "estimated"
     warnings: list[str] = field(default_factory=list)
+    #: The price of a place per instrument (:mod:`rendement.plan.price`).
+    place_prices: PlacePrices | None = None
 
     @property
     def optimal(self) -> bool:
@@ -137,7 +140,7 @@ def make_plan(
         )
     kind = _model_kind(score)
     as_of = getattr(score, "as_of", None)
-    return Plan(
+    plan = Plan(
         assignments=assignments,
         summary=_summary(problem, chosen, labels),
         totals=_totals(problem, chosen, solution, kind),
@@ -151,17 +154,20 @@ def make_plan(
         model_kind=kind,
         warnings=warnings,
     )
+    return replace(plan, place_prices=place_prices(plan, problem))
 
 
 def write_plan(plan: Plan, out_dir: Path | str) -> list[Path]:
-    """Write ``plan.csv``, ``plan_summary.csv`` and ``plan_comparison.csv``, all or none."""
+    """Write ``plan.csv``, ``plan_summary.csv``, ``plan_comparison.csv`` and the price of a
+    place per instrument (``place_prices.csv``, :mod:`rendement.plan.price`), all or none."""
     out = Path(out_dir)
     names = ("plan.csv", "plan_summary.csv", "plan_comparison.csv")
     frames = (plan.assignments, plan.summary_table(), plan.comparison)
     with atomic_folder_files(out) as stage:
         for name, frame in zip(names, frames, strict=True):
             write_csv(_rounded(frame), stage / name, index=False)
-    return [out / n for n in names]
+        write_place_prices(place_prices(plan), stage / PRICE_FILE)
+    return [out / n for n in (*names, PRICE_FILE)]
 
 
 def evaluate_assignment(assignments: pd.DataFrame, returns: pd.DataFrame) -> pd.Series:

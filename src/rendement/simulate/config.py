@@ -77,6 +77,9 @@ class SimulationConfig:
       the log hazard ratio (cloglog) of the monthly return chance after a spell that
       ended during or after the instrument (e.g. ``{"werkdirect": 0.7}``: short jobs,
       about twice as many returns); none by default;
+    * ``interactions`` - extra log-hazard terms in the months after *both* instruments
+      of a pair, by ``"X&Y"`` (e.g. ``{"jobhunt&werkdirect": -0.5}``): a world where the
+      effects of two instruments do not add up (:mod:`rendement.mix.additivity`);
     * ``instruments`` - ``False`` switches every instrument off (no trajectories,
       no Werk Direct, no home visits): pure outflow, for checks of the survival curve.
     """
@@ -89,6 +92,7 @@ class SimulationConfig:
     years: int = 20
     baseline_shift: float = 0.0
     parameter_overrides: Mapping[str, float] = field(default_factory=dict)
+    interactions: Mapping[str, float] = field(default_factory=dict)
     instruments: bool = True
     return_effects: Mapping[str, float] = field(default_factory=dict)
     reentry: Reentry = "same"
@@ -128,6 +132,13 @@ class SimulationConfig:
         object.__setattr__(self, "parameter_overrides", _FrozenMapping(overrides))
         effects = tuple(sorted((str(k), float(v)) for k, v in dict(self.return_effects).items()))
         object.__setattr__(self, "return_effects", _FrozenMapping(effects))
+        pairs = tuple(sorted((str(k), float(v)) for k, v in dict(self.interactions).items()))
+        bad = [k for k, _ in pairs if k.count("&") != 1 or "" in k.split("&")]
+        if bad:
+            raise SimulationConfigError(
+                f"interactions are named 'X&Y' (two instrument codes), got {', '.join(bad)}"
+            )
+        object.__setattr__(self, "interactions", _FrozenMapping(pairs))
 
     @property
     def selection_on_type(self) -> float:
@@ -146,6 +157,7 @@ class SimulationConfig:
         d["as_of"] = self.as_of_date.isoformat()
         d["parameter_overrides"] = dict(self.parameter_overrides)
         d["return_effects"] = dict(self.return_effects)
+        d["interactions"] = dict(self.interactions)
         return d
 
 

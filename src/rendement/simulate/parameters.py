@@ -227,6 +227,8 @@ class TrueProcess:
     choice_on_type: np.ndarray | None = None  # (R,) choice score per unit of -v_outflow
     types_per_client: bool = False
     return_effects: dict[str, float] | None = None  # durability: log HR of returns by instrument
+    #: (column of X, column of Y, log-hazard term) in the months after both X and Y
+    interactions: tuple[tuple[int, int, float], ...] = ()
 
     @property
     def heterogeneity(self) -> Heterogeneity:
@@ -353,6 +355,7 @@ def true_process(config: SimulationConfig) -> TrueProcess:
         choice_on_type=choice_on_type,
         types_per_client=bool(config.types_per_client),
         return_effects=_return_effects(config, model),
+        interactions=_interactions(config, list(all_codes)),
     )
 
 
@@ -366,6 +369,19 @@ def _return_effects(config: SimulationConfig, model: HazardModel) -> dict[str, f
             f"known: {list(model.spec.instruments)}"
         )
     return effects or None
+
+
+def _interactions(config: SimulationConfig, codes: list[str]) -> tuple[tuple[int, int, float], ...]:
+    """``config.interactions`` as (column, column, term) of the true model's instruments."""
+    out = []
+    for name, value in config.interactions.items():
+        x, y = name.split("&")
+        if x not in codes or y not in codes or x == y:
+            raise SimulationConfigError(
+                f"interaction {name!r} must name two different instruments of {codes}"
+            )
+        out.append((codes.index(x), codes.index(y), float(value)))
+    return tuple(out)
 
 
 #: Last month with a baseline piece of its own in the smooth-baseline regime.

@@ -124,9 +124,12 @@ def month_eta(
     """
     rows = np.arange(len(running))
     lock = np.where(running >= 0, lock_in[rows, np.maximum(running, 0)], 0.0)
-    return (
+    eta = (
         process.model.baseline_eta(months) + client_eta + lock + (after * after_effects).sum(axis=1)
     )
+    for x, y, value in process.interactions:  # effects that do not add up (config.interactions)
+        eta = eta + value * (after[:, x] * after[:, y])
+    return eta
 
 
 def entry_baseline(process: TrueProcess, months: np.ndarray) -> np.ndarray:

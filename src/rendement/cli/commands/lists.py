@@ -1,5 +1,5 @@
 """``rendement lists DATA_DIR --model MODEL_DIR --as-of DATE --out OUT_DIR
-[--by district|caseworker]``: the managers' monthly ranked lists (*lijstwerk*).
+[--by district|caseworker] [--plan PLAN_DIR]``: the managers' monthly ranked lists (*lijstwerk*).
 
 Writes ``lijsten-YYYY-MM.xlsx`` (summary sheet, the whole caseload ranked, and
 one ranked sheet per district or caseworker) and the same tables as CSV
@@ -12,9 +12,14 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rendement.cli.commands.options import iso_date
+from rendement.errors import UsageError
 from rendement.model.registry import add_model_arguments, load_model_argument
+
+if TYPE_CHECKING:
+    from rendement.plan.price import PlacePrices
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -42,6 +47,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="plain: comma-separated, decimal point (for programs; default); nl: semicolons, "
         "decimal commas and a BOM, so that Excel in a Dutch locale opens the CSV in columns",
     )
+    p.add_argument(
+        "--plan",
+        default=None,
+        metavar="PLAN_DIR",
+        help="folder of the latest plan (written by `rendement plan`): the lists then show, per "
+        "client, the lowest return that gets a place of the best instrument and whether the "
+        "client's return reaches it",
+    )
     p.add_argument("--quiet", action="store_true", help="print nothing but errors")
     p.set_defaults(run=run)
 
@@ -54,6 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
     t0 = time.perf_counter()
     progress = Progress(enabled=False if args.quiet else None)  # live on a terminal only
+    prices = _plan_prices(args.plan)
     model = load_model_argument(args)
     with progress.stage("reading the data folder"):
         data = read_data_folder(args.data_dir)
@@ -64,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         by=args.by,
         labels=instrument_labels(model.instruments),
         places_per_year=places_per_year(model.meter_instruments),
+        prices=prices,
     )
     with progress.stage("writing the workbook and the CSV files"):
         written = write_lists(lists, Path(args.out), csv_dialect=args.csv_dialect)
@@ -87,3 +102,18 @@ def run(args: argparse.Namespace) -> int:
             f"in {time.perf_counter() - t0:.1f} s."
         )
     return 0
+
+
+def _plan_prices(folder: str | None) -> PlacePrices | None:
+    """The price of a place of the plan in ``folder`` (``--plan``), read before any work."""
+    from rendement.plan.price import PRICE_FILE, read_place_prices
+
+    if folder is None:
+        return None
+    path = Path(folder) / PRICE_FILE
+    if not path.is_file():
+        raise UsageError(
+            f"--plan {folder}: there is no {PRICE_FILE} in it; write the plan first with "
+            "`rendement plan ... --out` (a plan written before this version has no prices)"
+        )
+    return read_place_prices(path)

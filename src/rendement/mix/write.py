@@ -1,0 +1,61 @@
+"""The mix's files, all or nothing (extensions beside the contract files, which are unchanged).
+
+* ``returns_mix.csv`` -- one row per (client, combination): :data:`rendement.mix.score.MIX_COLUMNS`
+  (``instruments`` joins the codes with ``+``), with ``net_return_low_eur`` /
+  ``net_return_high_eur`` when intervals were asked for;
+* ``mix_best.csv`` -- per client the best single instrument and the best combination;
+* ``mix_plan.csv``, ``mix_plan_summary.csv`` -- the plan over combinations and its places;
+* ``mix_comparison.csv`` -- the plan over combinations against planning each meter apart;
+* ``additivity.csv`` -- the check of adding effects (when it was run).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from rendement.formulas import write_csv
+from rendement.mix.additivity import AdditivityCheck
+from rendement.mix.plan import MixPlan
+from rendement.mix.score import MixScore
+from rendement.output import atomic_folder_files
+
+
+def write_mix(
+    mix: MixScore,
+    plan: MixPlan,
+    comparison: pd.DataFrame,
+    out_dir: Path | str,
+    check: AdditivityCheck | None = None,
+) -> list[Path]:
+    """Write the files of the module docstring into ``out_dir``; returns their paths."""
+    out = Path(out_dir)
+    totals = plan.totals.to_frame("value").rename_axis("figure").reset_index()
+    frames = {
+        "returns_mix.csv": mix.returns,
+        "mix_best.csv": mix.best(),
+        "mix_plan.csv": plan.assignments,
+        "mix_plan_summary.csv": plan.summary,
+        "mix_plan_totals.csv": totals,
+        "mix_comparison.csv": comparison,
+    }
+    if check is not None:
+        frames["additivity.csv"] = check.table
+    with atomic_folder_files(out) as stage:
+        for name, frame in frames.items():
+            write_csv(_rounded(frame), stage / name, index=False)
+    return [out / n for n in frames]
+
+
+def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+    """Euros to cents, months to 4 decimals (as the plan's files)."""
+    out = frame.copy()
+    for c in out.columns:
+        if not pd.api.types.is_float_dtype(out[c]):
+            continue
+        if "eur" in c:
+            out[c] = out[c].round(2)
+        elif "months" in c:
+            out[c] = out[c].round(4)
+    return out
