@@ -247,7 +247,9 @@ def heterogeneity_verdict(model: HazardModel, lang: str) -> Verdict:
     het = model.heterogeneity
     if het is None:
         text = (
-            "Niet geschat: fit met heterogeneity: npmle om selectie op onwaarneembare kenmerken te toetsen."
+            "Niet geschat: schat het model met onwaarneembare verschillen tussen cliënten "
+            "(specificatie heterogeneity: npmle, of rendement fit --heterogeneity npmle) om "
+            "selectie op onwaarneembare kenmerken te toetsen."
             if lang == "nl"
             else "Not estimated: fit with heterogeneity: npmle to test selection on unobservables."
         )
