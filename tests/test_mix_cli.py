@@ -68,6 +68,7 @@ def test_mix_command_writes_the_returns_plan_comparison_and_check(town, tmp_path
             "mix_plan_totals.csv",
             "mix_comparison.csv",
             "additivity.csv",
+            "mix.xlsx",
         ]
     )
     returns = pd.read_csv(out / "returns_mix.csv", keep_default_na=False)
@@ -121,3 +122,44 @@ def test_an_interaction_named_by_the_analyst_is_estimated_and_used(town, tmp_pat
     err = capsys.readouterr().err
     assert "jobhunt&werkstage" in err and "choose from" in err
     assert not (tmp_path / "bad").exists()
+
+
+def test_a_specification_naming_an_interaction_makes_the_mix_use_it(town, tmp_path, capsys) -> None:
+    from rendement.specfile import default_spec_yaml
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        default_spec_yaml().replace("interactions: []", "interactions: [werkdirect&jobhunt]"),
+        encoding="utf-8",
+    )
+    model = tmp_path / "model"
+    assert (
+        main(["fit", str(town["data"]), "--spec", str(spec), "--out", str(model), "--quiet"]) == 0
+    )
+    assert "werkdirect&jobhunt" in (model / "spec.yaml").read_text(encoding="utf-8")
+    out = tmp_path / "mix"
+    run = args(town, out)
+    run[run.index("--model") + 1] = str(model)
+    assert main(run) == 0  # no --interaction: the specification names it
+    printed = capsys.readouterr().out
+    assert "computed with the estimated interaction(s) jobhunt&werkdirect" in printed
+    check = pd.read_csv(out / "additivity.csv").set_index("pair")
+    assert bool(check.loc["jobhunt&werkdirect", "in_model"])
+    assert main(run + ["--no-check"]) == 2  # the term needs the check that estimates it
+    assert "drop --no-check" in capsys.readouterr().err
+
+
+def test_a_specification_naming_an_unknown_instrument_is_refused_with_its_line(
+    town, tmp_path, capsys
+) -> None:
+    from rendement.specfile import default_spec_yaml
+
+    text = default_spec_yaml().replace("interactions: []", "interactions: [jobhunt&nope]")
+    line = next(k for k, t in enumerate(text.splitlines(), start=1) if "jobhunt&nope" in t)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    model = tmp_path / "model"
+    assert main(["fit", str(town["data"]), "--spec", str(spec), "--out", str(model)]) == 2
+    err = capsys.readouterr().err
+    assert f"line {line}: interactions: 'jobhunt&nope': unknown instrument(s) nope" in err
+    assert not model.exists()

@@ -141,6 +141,7 @@ def _mix(out: Path, data: object, model: object, as_of: object) -> None:
     """The optimal mix of the three meters (``rendement mix``) in demo/mix/."""
     from rendement.mix import score_mix
     from rendement.mix.additivity import check_additivity, model_with_interactions
+    from rendement.mix.notes import mix_notes, names_of, spec_interactions
     from rendement.mix.plan import plan_mix
     from rendement.mix.separate import compare_with_separate, separate_plans
     from rendement.mix.write import write_mix
@@ -170,7 +171,9 @@ def _mix(out: Path, data: object, model: object, as_of: object) -> None:
     )
     plan = plan_mix(mix, capacity)
     comparison = compare_with_separate(plan, separate_plans(mix, capacity))
-    write_mix(mix, plan, comparison, out / "mix", check)
+    toe = model.heterogeneity is not None and len(model.heterogeneity.locations) > 1  # type: ignore[attr-defined]
+    notes = mix_notes(check, interactions, spec_interactions(model, meters), toe=toe)  # type: ignore[arg-type]
+    write_mix(mix, plan, comparison, out / "mix", check, notes=notes, names=names_of(model))  # type: ignore[arg-type]
     totals = plan.totals
     print(
         f"   {int(totals['assigned']):,} clients, {int(totals['combinations']):,} with a "
