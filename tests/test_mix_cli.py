@@ -163,3 +163,65 @@ def test_a_specification_naming_an_unknown_instrument_is_refused_with_its_line(
     err = capsys.readouterr().err
     assert f"line {line}: interactions: 'jobhunt&nope': unknown instrument(s) nope" in err
     assert not model.exists()
+
+
+def test_the_managers_workbook_prints_in_dutch_with_names(town, tmp_path, capsys) -> None:
+    from openpyxl import load_workbook
+
+    from rendement.mix.workbook import (
+        CHECK_SHEET,
+        PLACES_SHEET,
+        PLAN_SHEET,
+        SUMMARY_SHEET,
+        VERDICT_WORDS,
+    )
+
+    out = tmp_path / "mix"
+    assert main(args(town, out, "--interaction", "werkdirect&jobhunt", "--quiet")) == 0
+    wb = load_workbook(out / "mix.xlsx")
+    assert wb.sheetnames == [SUMMARY_SHEET, PLAN_SHEET, PLACES_SHEET, CHECK_SHEET]
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.paperSize == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert "pagina &P van &N" in ws.oddFooter.right.text
+    for name in (PLAN_SHEET, PLACES_SHEET, CHECK_SHEET):
+        assert wb[name].print_title_rows == "$1:$1"  # the header row on every printed page
+    plan = wb[PLAN_SHEET]
+    headers = [c.value for c in plan[1]]
+    assert headers[:6] == [
+        "klant",
+        "instrumenten (plan)",
+        "aantal instrumenten",
+        "netto rendement",
+        "bespaarde uitkeringsmaanden",
+        "verwachte kosten",
+    ]
+    assert plan.cell(2, 4).number_format == '"€" #,##0'
+    # names instead of codes, joined with " + ", the codes beside them for linking
+    planned = pd.read_csv(out / "mix_plan.csv", keep_default_na=False)
+    planned = planned[planned["instruments"] != ""]
+    assert plan.max_row == len(planned) + 1
+    combos = [r for r in plan.iter_rows(min_row=2, values_only=True) if r[2] > 1]
+    assert combos, "the plan holds combinations"
+    labels = pd.read_csv(Path(town["data"]) / "instruments.csv").set_index("instrument")["label"]
+    for row in combos:
+        assert row[1] == " + ".join(labels[c] for c in row[6].split("+"))
+    texts = [str(c.value) for r in wb[SUMMARY_SHEET].iter_rows() for c in r if c.value]
+    comparison = pd.read_csv(out / "mix_comparison.csv")
+    adds = comparison["mix_adds_eur"].iloc[0]
+    euros = f"{round(adds):,}".replace(",", ".")
+    assert any(
+        t.startswith(f"De mix levert € {euros} meer op dan plannen per meter") for t in texts
+    )
+    assert any("na x na" in t for t in texts)  # what the check did not test
+    assert any("geschatte interactie van" in t and "Werk Direct" in t for t in texts)
+    check = wb[CHECK_SHEET]
+    assert [c.value for c in check[1]][0] == "instrumenten"
+    verdicts = {r[6]: r[7] for r in check.iter_rows(min_row=2, values_only=True)}
+    assert set(verdicts) <= set(VERDICT_WORDS.values()) and len(verdicts) >= 2
+    used = [
+        r for r in check.iter_rows(min_row=2, values_only=True) if r[-1] == "jobhunt&werkdirect"
+    ]
+    assert used[0][7] == "ja" and used[0][0] == f"{labels['jobhunt']} + {labels['werkdirect']}"

@@ -172,7 +172,9 @@ def _mix(out: Path, data: object, model: object, as_of: object) -> None:
     plan = plan_mix(mix, capacity)
     comparison = compare_with_separate(plan, separate_plans(mix, capacity))
     toe = model.heterogeneity is not None and len(model.heterogeneity.locations) > 1  # type: ignore[attr-defined]
-    notes = mix_notes(check, interactions, spec_interactions(model, meters), toe=toe)  # type: ignore[arg-type]
+    notes = mix_notes(
+        check, interactions, spec_interactions(model, meters), toe=toe, names=names_of(model)
+    )  # type: ignore[arg-type]
     write_mix(mix, plan, comparison, out / "mix", check, notes=notes, names=names_of(model))  # type: ignore[arg-type]
     totals = plan.totals
     print(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from rendement.formatting import number
 from rendement.mix.additivity import AdditivityCheck
 from rendement.model.hazard_model import HazardModel
 from rendement.model.interactions import split_pair
@@ -60,24 +61,39 @@ def names_of(model: HazardModel) -> dict[str, str]:
     )
 
 
+def pair_words(pair: str, names: Mapping[str, str]) -> str:
+    """``jobhunt&werkdirect`` -> ``Jobhunt en Werk Direct`` (catalogue names)."""
+    return " en ".join(names.get(code, code) for code in split_pair(pair))
+
+
+def _signed(value: float) -> str:
+    return ("+" if value >= 0 else "-") + number(abs(value), 3)
+
+
 def mix_notes(
     check: AdditivityCheck | None,
     interactions: Mapping[str, float],
     from_spec: Sequence[str],
     *,
     toe: bool,
+    names: Mapping[str, str] | None = None,
 ) -> list[Note]:
-    """The notes of the module docstring, in the order a reader needs them."""
+    """The notes of the module docstring, in the order a reader needs them (the Dutch ones
+    with the instruments' ``names`` by code, where given)."""
     notes: list[Note] = []
     if interactions:
         terms = ", ".join(f"{k} {v:+.3f}" for k, v in interactions.items())
+        dutch = "; ".join(
+            f"{pair_words(k, names or {})} ({_signed(v)})" for k, v in interactions.items()
+        )
         notes.append(
             Note(
                 f"The combinations were computed with the estimated interaction(s) {terms} "
                 "and the main effects refitted beside them (no intervals).",
-                f"De combinaties zijn berekend met de geschatte interactie(s) {terms} "
-                "(log-hazard, maanden na beide instrumenten) en de hoofdeffecten opnieuw "
-                "geschat ernaast; daarom zonder onzekerheidsmarges.",
+                f"De combinaties zijn berekend met de geschatte interactie van {dutch} "
+                "(op de log-hazard, in de maanden na beide instrumenten; negatief: samen "
+                "minder dan de som) en de hoofdeffecten opnieuw geschat ernaast; daarom "
+                "zonder onzekerheidsmarges.",
             )
         )
     if check is not None:
@@ -88,7 +104,7 @@ def mix_notes(
                     Note(
                         f"The specification names the interaction {name}, but too few clients "
                         "received both instruments to estimate it: their effects add.",
-                        f"De specificatie noemt de interactie {name}, maar te weinig klanten "
+                        f"De specificatie noemt de interactie van {pair_words(name, names or {})}, maar te weinig klanten "
                         "kregen beide instrumenten om haar te schatten: de effecten worden "
                         "opgeteld.",
                     )

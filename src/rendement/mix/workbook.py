@@ -111,7 +111,9 @@ def combination_names(code: str, names: Mapping[str, str]) -> str:
 
 
 def _plan_columns(plan: MixPlan, names: Mapping[str, str]) -> list[Column]:
-    a = plan.assignments.sort_values("net_return_eur", ascending=False, kind="stable")
+    """The clients with a planned instrument, highest net return first."""
+    a = plan.assignments[plan.assignments["instruments"] != ""]
+    a = a.sort_values("net_return_eur", ascending=False, kind="stable")
     codes = a["instruments"].astype(str)
     return [
         Column("klant", "text", a["client_id"].astype(str).tolist()),
@@ -230,6 +232,9 @@ def _summary(
         "Een combinatie is hoogstens één instrument per meter, in een werkbare volgorde "
         "(op wachttijd; een traject begint pas na het vorige). Het netto rendement is de "
         "besparing op de uitkering min de verwachte kosten van alle instrumenten samen.",
+        "Het blad 'Plan per klant' noemt de klanten met een instrument in het plan, het "
+        "hoogste rendement eerst; de andere klanten krijgen deze periode geen instrument "
+        "(alle klanten: mix_plan.csv).",
         *(n.dutch for n in notes),
         "Plannen per meter: elke meter verdeelt zijn eigen plaatsen op zichzelf; wat de "
         "klanten dan samen krijgen, is gewaardeerd met het rendement van die combinatie.",
@@ -280,7 +285,7 @@ def _width(column: Column) -> float:
         content = len(integer(big)) + 3
     else:
         content = 8
-    return float(min(max(content, longest_word, min(len(column.header), 14)), 60) + 2)
+    return float(min(max(content, longest_word, min(len(column.header), 14)), 90) + 2)
 
 
 def _styles(wb: Workbook) -> dict[str, str]:

@@ -133,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     )
     plan = plan_mix(mix, capacity, budget=budget, time_limit=args.time_limit)
     comparison = compare_with_separate(plan, separate_plans(mix, capacity, budget=budget))
-    notes = mix_notes(check, interactions, from_spec, toe=toe)
+    notes = mix_notes(check, interactions, from_spec, toe=toe, names=names_of(model))
     written = write_mix(
         mix, plan, comparison, Path(args.out), check, notes=notes, names=names_of(model)
     )
