@@ -225,3 +225,30 @@ def test_the_managers_workbook_prints_in_dutch_with_names(town, tmp_path, capsys
         r for r in check.iter_rows(min_row=2, values_only=True) if r[-1] == "jobhunt&werkdirect"
     ]
     assert used[0][7] == "ja" and used[0][0] == f"{labels['jobhunt']} + {labels['werkdirect']}"
+
+
+def test_with_a_timing_of_events_model_the_mix_stays_additive_and_says_so(town) -> None:
+    from dataclasses import replace
+
+    from rendement.contract import read_data_folder
+    from rendement.mix.additivity import check_additivity, model_with_interactions
+    from rendement.mix.notes import mix_notes
+    from rendement.model.folder import load_model
+    from rendement.model.hazard_model import Heterogeneity
+
+    model = load_model(town["model"])
+    data = read_data_folder(town["data"])
+    meters = ["reintegratie", "werk_direct", "handhaving"]
+    named = ["werkdirect&jobhunt"]
+    plain = check_additivity(data, model, meters, named=named)
+    assert plain.table.set_index("pair").loc["jobhunt&werkdirect", "in_model"]
+    # the same model with two mass points (what a timing-of-events fit carries)
+    toe = replace(model, heterogeneity=Heterogeneity((0.0, -1.0), (0.5, 0.5)))
+    check = check_additivity(data, toe, meters, named=named)
+    assert not check.table["in_model"].any()  # the mix uses none of the estimated terms
+    scoring, interactions = model_with_interactions(toe, check)
+    assert scoring is toe and interactions == {}
+    notes = mix_notes(check, interactions, named, toe=True)
+    assert any("timing-of-events" in n.dutch and "additief" in n.dutch for n in notes)
+    assert any("ADD" in n.english for n in notes)
+    assert not any("timing-of-events" in n.dutch for n in mix_notes(plain, {}, named, toe=False))

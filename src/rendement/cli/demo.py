@@ -145,6 +145,7 @@ def _mix(out: Path, data: object, model: object, as_of: object) -> None:
     from rendement.mix.plan import plan_mix
     from rendement.mix.separate import compare_with_separate, separate_plans
     from rendement.mix.write import write_mix
+    from rendement.model.hazard_model import HazardModel
     from rendement.panel import caseload_state
 
     t = _step("Planning the mix of the three meters (home visit, Werk Direct, trajectory)")
@@ -159,7 +160,9 @@ def _mix(out: Path, data: object, model: object, as_of: object) -> None:
             ),
         }
     )
-    check = check_additivity(data, model, meters)  # type: ignore[arg-type]
+    fitted: HazardModel = model  # type: ignore[assignment]
+    named = spec_interactions(fitted, meters)  # the specification's interactions, if any
+    check = check_additivity(data, fitted, meters, named=named)  # type: ignore[arg-type]
     scoring, interactions = model_with_interactions(model, check)  # type: ignore[arg-type]
     frame = caseload_state(data, pd.Timestamp(as_of))  # type: ignore[arg-type]
     mix = score_mix(
@@ -171,11 +174,10 @@ def _mix(out: Path, data: object, model: object, as_of: object) -> None:
     )
     plan = plan_mix(mix, capacity)
     comparison = compare_with_separate(plan, separate_plans(mix, capacity))
-    toe = model.heterogeneity is not None and len(model.heterogeneity.locations) > 1  # type: ignore[attr-defined]
-    notes = mix_notes(
-        check, interactions, spec_interactions(model, meters), toe=toe, names=names_of(model)
-    )  # type: ignore[arg-type]
-    write_mix(mix, plan, comparison, out / "mix", check, notes=notes, names=names_of(model))  # type: ignore[arg-type]
+    toe = fitted.heterogeneity is not None and len(fitted.heterogeneity.locations) > 1
+    names = names_of(fitted)
+    notes = mix_notes(check, interactions, named, toe=toe, names=names)
+    write_mix(mix, plan, comparison, out / "mix", check, notes=notes, names=names)
     totals = plan.totals
     print(
         f"   {int(totals['assigned']):,} clients, {int(totals['combinations']):,} with a "

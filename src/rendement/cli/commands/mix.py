@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from dataclasses import replace
 from pathlib import Path
 
 from rendement.cli.commands.options import iso_date
@@ -117,8 +116,6 @@ def run(args: argparse.Namespace) -> int:
             raise
         raise UsageError(f"--interaction or the specification's interactions: {exc}") from None
     toe = model.heterogeneity is not None and len(model.heterogeneity.locations) > 1
-    if check is not None and toe:  # the refit has no mass points: the mix stays additive
-        check = replace(check, table=check.table.assign(in_model=False))
     scoring_model, interactions = (
         (model, {}) if check is None else model_with_interactions(model, check)
     )
