@@ -137,6 +137,10 @@ def test_a_specification_naming_an_interaction_makes_the_mix_use_it(town, tmp_pa
         main(["fit", str(town["data"]), "--spec", str(spec), "--out", str(model), "--quiet"]) == 0
     )
     assert "werkdirect&jobhunt" in (model / "spec.yaml").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["models", "compare", str(town["model"]), str(model)]) == 0
+    compared = capsys.readouterr().out
+    assert "interactions" in compared and "[jobhunt&werkdirect]" in compared
     out = tmp_path / "mix"
     run = args(town, out)
     run[run.index("--model") + 1] = str(model)
