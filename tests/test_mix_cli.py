@@ -256,3 +256,20 @@ def test_with_a_timing_of_events_model_the_mix_stays_additive_and_says_so(town) 
     assert any("timing-of-events" in n.dutch and "additief" in n.dutch for n in notes)
     assert any("ADD" in n.english for n in notes)
     assert not any("timing-of-events" in n.dutch for n in mix_notes(plain, {}, named, toe=False))
+
+
+def test_make_demo_writes_the_mix_workbook(town, tmp_path, capsys) -> None:
+    from openpyxl import load_workbook
+
+    from rendement.cli.demo import _mix
+    from rendement.contract import read_data_folder
+    from rendement.model.folder import load_model
+
+    _mix(tmp_path, read_data_folder(town["data"]), load_model(town["model"]), "2026-01-01")
+    assert "planning each meter apart" in capsys.readouterr().out
+    wb = load_workbook(tmp_path / "mix" / "mix.xlsx")
+    texts = [str(c.value) for r in wb["Samenvatting"].iter_rows() for c in r if c.value]
+    assert any(t.startswith("De mix levert") for t in texts)
+    assert (tmp_path / "mix" / "mix_plan.csv").exists()
+    readme = Path(__file__).resolve().parents[1].joinpath("README.md").read_text(encoding="utf-8")
+    assert "| `demo/mix/mix.xlsx`" in readme
