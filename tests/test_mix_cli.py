@@ -151,6 +151,13 @@ def test_a_specification_naming_an_interaction_makes_the_mix_use_it(town, tmp_pa
     assert bool(check.loc["jobhunt&werkdirect", "in_model"])
     assert main(run + ["--no-check"]) == 2  # the term needs the check that estimates it
     assert "drop --no-check" in capsys.readouterr().err
+    # without Werk Direct's meter the pair does not occur in any combination: said, not used
+    places = pd.read_csv(town["capacity"])
+    places[places["instrument"] != "werkdirect"].to_csv(tmp_path / "two.csv", index=False)
+    run[run.index("--capacity") + 1] = str(tmp_path / "two.csv")
+    assert main(run + ["--meters", "reintegratie,handhaving"]) == 0
+    assert "jobhunt&werkdirect" not in pd.read_csv(out / "additivity.csv")["pair"].tolist()
+    assert "werkdirect&jobhunt join an instrument of a meter outside" in capsys.readouterr().out
 
 
 def test_a_specification_naming_an_unknown_instrument_is_refused_with_its_line(

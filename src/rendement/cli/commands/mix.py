@@ -153,5 +153,11 @@ def run(args: argparse.Namespace) -> int:
             print("Additivity: assumed (the effects add on the log-hazard scale), not checked.")
         for note in notes:
             print(f"  {note.english}")
+        outside = [p for p in model.spec.interactions if p not in from_spec]
+        if outside:
+            print(
+                f"  The specification's interaction(s) {', '.join(outside)} join an instrument "
+                "of a meter outside --meters: not used."
+            )
         print(f"Written {len(written)} files in {args.out} in {time.perf_counter() - t0:.1f} s.")
     return 0
