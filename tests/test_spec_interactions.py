@@ -82,3 +82,14 @@ def test_unknown_codes_and_pairs_within_one_meter_are_refused_with_their_lines()
     assert lines[within] == _line_of(text, "- jobhunt&werkstage")
     assert "line" in str(err.value) and "nope" in str(err.value)
     assert catalogue_problems(["huisbezoek&werkdirect"], CATALOGUE) == []
+
+
+def test_fitting_in_code_refuses_a_pair_the_catalogue_does_not_allow() -> None:
+    from simcache import get_simulation
+
+    from rendement.contract import read_data_folder
+    from rendement.model.fitting import FitError, fit_model
+
+    data = read_data_folder(get_simulation(clients=1500, seed=4, heterogeneity=False).data_dir)
+    with pytest.raises(FitError, match="unknown instrument\\(s\\) nope"):
+        fit_model(data, spec=ModelSpec(interactions=("jobhunt&nope",)))
