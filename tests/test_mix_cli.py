@@ -68,6 +68,7 @@ def test_mix_command_writes_the_returns_plan_comparison_and_check(town, tmp_path
             "mix_plan_totals.csv",
             "mix_comparison.csv",
             "additivity.csv",
+            "mix.xlsx",
         ]
     )
     returns = pd.read_csv(out / "returns_mix.csv", keep_default_na=False)
@@ -121,3 +122,161 @@ def test_an_interaction_named_by_the_analyst_is_estimated_and_used(town, tmp_pat
     err = capsys.readouterr().err
     assert "jobhunt&werkstage" in err and "choose from" in err
     assert not (tmp_path / "bad").exists()
+
+
+def test_a_specification_naming_an_interaction_makes_the_mix_use_it(town, tmp_path, capsys) -> None:
+    from rendement.specfile import default_spec_yaml
+
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(
+        default_spec_yaml().replace("interactions: []", "interactions: [werkdirect&jobhunt]"),
+        encoding="utf-8",
+    )
+    model = tmp_path / "model"
+    assert (
+        main(["fit", str(town["data"]), "--spec", str(spec), "--out", str(model), "--quiet"]) == 0
+    )
+    assert "werkdirect&jobhunt" in (model / "spec.yaml").read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert main(["models", "compare", str(town["model"]), str(model)]) == 0
+    compared = capsys.readouterr().out
+    assert "interactions" in compared and "[jobhunt&werkdirect]" in compared
+    out = tmp_path / "mix"
+    run = args(town, out)
+    run[run.index("--model") + 1] = str(model)
+    assert main(run) == 0  # no --interaction: the specification names it
+    printed = capsys.readouterr().out
+    assert "computed with the estimated interaction(s) jobhunt&werkdirect" in printed
+    check = pd.read_csv(out / "additivity.csv").set_index("pair")
+    assert bool(check.loc["jobhunt&werkdirect", "in_model"])
+    assert main(run + ["--no-check"]) == 2  # the term needs the check that estimates it
+    assert "drop --no-check" in capsys.readouterr().err
+    # without Werk Direct's meter the pair does not occur in any combination: said, not used
+    places = pd.read_csv(town["capacity"])
+    places[places["instrument"] != "werkdirect"].to_csv(tmp_path / "two.csv", index=False)
+    run[run.index("--capacity") + 1] = str(tmp_path / "two.csv")
+    assert main(run + ["--meters", "reintegratie,handhaving"]) == 0
+    assert "jobhunt&werkdirect" not in pd.read_csv(out / "additivity.csv")["pair"].tolist()
+    assert "werkdirect&jobhunt join an instrument of a meter outside" in capsys.readouterr().out
+
+
+def test_a_specification_naming_an_unknown_instrument_is_refused_with_its_line(
+    town, tmp_path, capsys
+) -> None:
+    from rendement.specfile import default_spec_yaml
+
+    text = default_spec_yaml().replace("interactions: []", "interactions: [jobhunt&nope]")
+    line = next(k for k, t in enumerate(text.splitlines(), start=1) if "jobhunt&nope" in t)
+    spec = tmp_path / "spec.yaml"
+    spec.write_text(text, encoding="utf-8")
+    model = tmp_path / "model"
+    assert main(["fit", str(town["data"]), "--spec", str(spec), "--out", str(model)]) == 2
+    err = capsys.readouterr().err
+    assert f"line {line}: interactions: 'jobhunt&nope': unknown instrument(s) nope" in err
+    assert not model.exists()
+
+
+def test_the_managers_workbook_prints_in_dutch_with_names(town, tmp_path, capsys) -> None:
+    from openpyxl import load_workbook
+
+    from rendement.mix.workbook import (
+        CHECK_SHEET,
+        PLACES_SHEET,
+        PLAN_SHEET,
+        SUMMARY_SHEET,
+        VERDICT_WORDS,
+    )
+
+    out = tmp_path / "mix"
+    assert main(args(town, out, "--interaction", "werkdirect&jobhunt", "--quiet")) == 0
+    wb = load_workbook(out / "mix.xlsx")
+    assert wb.sheetnames == [SUMMARY_SHEET, PLAN_SHEET, PLACES_SHEET, CHECK_SHEET]
+    for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.page_setup.paperSize == 9  # A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        assert "pagina &P van &N" in ws.oddFooter.right.text
+    for name in (PLAN_SHEET, PLACES_SHEET, CHECK_SHEET):
+        assert wb[name].print_title_rows == "$1:$1"  # the header row on every printed page
+    plan = wb[PLAN_SHEET]
+    headers = [c.value for c in plan[1]]
+    assert headers[:6] == [
+        "klant",
+        "instrumenten (plan)",
+        "aantal instrumenten",
+        "netto rendement",
+        "bespaarde uitkeringsmaanden",
+        "verwachte kosten",
+    ]
+    assert plan.cell(2, 4).number_format == '"€" #,##0'
+    # names instead of codes, joined with " + ", the codes beside them for linking
+    planned = pd.read_csv(out / "mix_plan.csv", keep_default_na=False)
+    planned = planned[planned["instruments"] != ""]
+    assert plan.max_row == len(planned) + 1
+    combos = [r for r in plan.iter_rows(min_row=2, values_only=True) if r[2] > 1]
+    assert combos, "the plan holds combinations"
+    labels = pd.read_csv(Path(town["data"]) / "instruments.csv").set_index("instrument")["label"]
+    for row in combos:
+        assert row[1] == " + ".join(labels[c] for c in row[6].split("+"))
+    texts = [str(c.value) for r in wb[SUMMARY_SHEET].iter_rows() for c in r if c.value]
+    comparison = pd.read_csv(out / "mix_comparison.csv")
+    adds = comparison["mix_adds_eur"].iloc[0]
+    euros = f"{round(adds):,}".replace(",", ".")
+    assert any(
+        t.startswith(f"De mix levert € {euros} meer op dan plannen per meter") for t in texts
+    )
+    assert any("na x na" in t for t in texts)  # what the check did not test
+    assert any("geschatte interactie van" in t and "Werk Direct" in t for t in texts)
+    check = wb[CHECK_SHEET]
+    assert [c.value for c in check[1]][0] == "instrumenten"
+    verdicts = {r[6]: r[7] for r in check.iter_rows(min_row=2, values_only=True)}
+    assert set(verdicts) <= set(VERDICT_WORDS.values()) and len(verdicts) >= 2
+    used = [
+        r for r in check.iter_rows(min_row=2, values_only=True) if r[-1] == "jobhunt&werkdirect"
+    ]
+    assert used[0][7] == "ja" and used[0][0] == f"{labels['jobhunt']} + {labels['werkdirect']}"
+
+
+def test_with_a_timing_of_events_model_the_mix_stays_additive_and_says_so(town) -> None:
+    from dataclasses import replace
+
+    from rendement.contract import read_data_folder
+    from rendement.mix.additivity import check_additivity, model_with_interactions
+    from rendement.mix.notes import mix_notes
+    from rendement.model.folder import load_model
+    from rendement.model.hazard_model import Heterogeneity
+
+    model = load_model(town["model"])
+    data = read_data_folder(town["data"])
+    meters = ["reintegratie", "werk_direct", "handhaving"]
+    named = ["werkdirect&jobhunt"]
+    plain = check_additivity(data, model, meters, named=named)
+    assert plain.table.set_index("pair").loc["jobhunt&werkdirect", "in_model"]
+    # the same model with two mass points (what a timing-of-events fit carries)
+    toe = replace(model, heterogeneity=Heterogeneity((0.0, -1.0), (0.5, 0.5)))
+    check = check_additivity(data, toe, meters, named=named)
+    assert not check.table["in_model"].any()  # the mix uses none of the estimated terms
+    scoring, interactions = model_with_interactions(toe, check)
+    assert scoring is toe and interactions == {}
+    notes = mix_notes(check, interactions, named, toe=True)
+    assert any("timing-of-events" in n.dutch and "additief" in n.dutch for n in notes)
+    assert any("ADD" in n.english for n in notes)
+    assert not any("timing-of-events" in n.dutch for n in mix_notes(plain, {}, named, toe=False))
+
+
+def test_make_demo_writes_the_mix_workbook(town, tmp_path, capsys) -> None:
+    from openpyxl import load_workbook
+
+    from rendement.cli.demo import _mix
+    from rendement.contract import read_data_folder
+    from rendement.model.folder import load_model
+
+    _mix(tmp_path, read_data_folder(town["data"]), load_model(town["model"]), "2026-01-01")
+    assert "planning each meter apart" in capsys.readouterr().out
+    wb = load_workbook(tmp_path / "mix" / "mix.xlsx")
+    texts = [str(c.value) for r in wb["Samenvatting"].iter_rows() for c in r if c.value]
+    assert any(t.startswith("De mix levert") for t in texts)
+    assert (tmp_path / "mix" / "mix_plan.csv").exists()
+    readme = Path(__file__).resolve().parents[1].joinpath("README.md").read_text(encoding="utf-8")
+    assert "| `demo/mix/mix.xlsx`" in readme

@@ -24,6 +24,7 @@ import yaml
 
 from rendement.contract.schema import END_REASONS, METERS
 from rendement.errors import RendementError
+from rendement.model.interactions import catalogue_problems, form_problems
 from rendement.model.spec import (
     ENTRY_HAZARDS,
     ENTRY_PROCESSES,
@@ -67,6 +68,19 @@ class SpecFile:
     spec: ModelSpec
     heterogeneity: str = "none"
     lines: dict[str, int] = field(default_factory=dict)
+    #: the line of each pair under ``interactions`` (for the checks that need the data)
+    interaction_lines: tuple[int, ...] = ()
+    name: str = "spec.yaml"
+
+    def check_catalogue(self, catalogue: Any) -> None:
+        """:class:`SpecFileError` for every interaction the instrument catalogue (``instrument``,
+        ``meter``) refutes: an unknown code, or two instruments of one meter."""
+        problems = catalogue_problems(self.spec.interactions, catalogue)
+        if problems:
+            at = self.interaction_lines or (self.lines.get("interactions"),) * len(
+                self.spec.interactions
+            )
+            raise SpecFileError(self.name, [(at[k], text) for k, text in problems])
 
 
 def default_spec_yaml(meter: str = "reintegratie") -> str:
@@ -102,6 +116,12 @@ baseline_cuts: {_flow(list(spec.baseline_cuts))}
 
 # After-effects that differ by client group: client terms such as education[laag].
 effect_modifiers: {_flow(list(spec.effect_modifiers))}
+
+# Interactions of two instruments of different meters, whose effects do not simply add up
+# when a client gets both (rendement mix estimates the term: months after both).
+# Example: interactions: [jobhunt&werkdirect]. Without: the effects add (rendement mix
+# tests that where the data allow).
+interactions: []
 
 # Calendar-year effects (true/false).
 calendar: {str(spec.calendar).lower()}
@@ -191,6 +211,7 @@ class _Reader:
         self.name = name
         self.problems: list[tuple[int | None, str]] = []
         self.lines: dict[str, int] = {}
+        self.interaction_lines: tuple[int, ...] = ()
 
     def problem(self, node: _Node | None, text: str) -> None:
         self.problems.append((None if node is None else node.start_mark.line + 1, text))
@@ -203,6 +224,7 @@ class _Reader:
             "protected": lambda n: self.names(n, "protected"),
             "baseline_cuts": self.cuts,
             "effect_modifiers": lambda n: self.names(n, "effect_modifiers"),
+            "interactions": self.interactions,
             "calendar": self.boolean,
             "heterogeneity": lambda n: self.choice(n, "heterogeneity", HETEROGENEITY),
             "entry_process": lambda n: self.choice(n, "entry_process", ENTRY_PROCESSES),
@@ -251,6 +273,17 @@ class _Reader:
             else:
                 out.append(value.strip())
         return tuple(out)
+
+    def interactions(self, node: _Node) -> tuple[str, ...] | None:
+        names = self.names(node, "interactions")
+        if names is None:
+            return None
+        items = list(getattr(node, "value", []))
+        self.interaction_lines = tuple(i.start_mark.line + 1 for i in items)
+        problems = form_problems(names)
+        for k, text in problems:
+            self.problem(items[k] if k < len(items) else node, text)
+        return None if problems else tuple(names)
 
     def features(self, node: _Node) -> tuple[str, ...] | None:
         names = self.names(node, "features")
@@ -382,7 +415,13 @@ class _Reader:
             field_name = "effect_modifiers" if "modifier" in str(exc) else None
             self.problems.append((self.lines.get(field_name or "", None), str(exc)))
             return None
-        return SpecFile(spec, v.get("heterogeneity") or "none", dict(self.lines))
+        return SpecFile(
+            spec,
+            v.get("heterogeneity") or "none",
+            dict(self.lines),
+            self.interaction_lines,
+            self.name,
+        )
 
 
 # ---- writing and comparing ------------------------------------------------------------
@@ -398,6 +437,7 @@ def spec_yaml(spec: ModelSpec, heterogeneity: str = "none") -> str:
         "protected": d.get("protected", []),
         "baseline_cuts": d["baseline_cuts"],
         "effect_modifiers": d["effect_modifiers"],
+        "interactions": d.get("interactions", []),
         "calendar": d["calendar"],
         "heterogeneity": heterogeneity,
         "entry_process": d["entry_process"],
@@ -417,6 +457,7 @@ COMPARED_FIELDS = (
     ("extra_features", "extra kolommen"),
     ("baseline_cuts", "basisstukken (baseline_cuts)"),
     ("effect_modifiers", "effectmodificatoren"),
+    ("interactions", "interacties van instrumenten (rendement mix)"),
     ("calendar", "kalenderjaren"),
     ("entry_process", "instroom in een instrument (timing-of-events)"),
     ("entry_hazard", "instroomkans per instrument of per meter (timing-of-events)"),
@@ -436,9 +477,16 @@ def spec_differences(a: ModelSpec, b: ModelSpec) -> list[tuple[str, str, str]]:
     out = []
     for key, _label in COMPARED_FIELDS:
         va, vb = da.get(key), db.get(key)
+        if key == "interactions":  # absent (none) is the empty list; the order does not matter
+            va, vb = _pairs(va), _pairs(vb)
         if va != vb:
             out.append((key, _show(va), _show(vb)))
     return out
+
+
+def _pairs(names: list[str] | None) -> list[str]:
+    """Interactions as sorted ``X&Y`` with the codes in order: ``b&a`` is ``a&b``."""
+    return sorted("&".join(sorted(n.split("&"))) for n in names or [])
 
 
 def _show(value: Any) -> str:

@@ -141,9 +141,11 @@ def _mix(out: Path, data: object, model: object, as_of: object) -> None:
     """The optimal mix of the three meters (``rendement mix``) in demo/mix/."""
     from rendement.mix import score_mix
     from rendement.mix.additivity import check_additivity, model_with_interactions
+    from rendement.mix.notes import mix_notes, names_of, spec_interactions
     from rendement.mix.plan import plan_mix
     from rendement.mix.separate import compare_with_separate, separate_plans
     from rendement.mix.write import write_mix
+    from rendement.model.hazard_model import HazardModel
     from rendement.panel import caseload_state
 
     t = _step("Planning the mix of the three meters (home visit, Werk Direct, trajectory)")
@@ -158,7 +160,9 @@ def _mix(out: Path, data: object, model: object, as_of: object) -> None:
             ),
         }
     )
-    check = check_additivity(data, model, meters)  # type: ignore[arg-type]
+    fitted: HazardModel = model  # type: ignore[assignment]
+    named = spec_interactions(fitted, meters)  # the specification's interactions, if any
+    check = check_additivity(data, fitted, meters, named=named)  # type: ignore[arg-type]
     scoring, interactions = model_with_interactions(model, check)  # type: ignore[arg-type]
     frame = caseload_state(data, pd.Timestamp(as_of))  # type: ignore[arg-type]
     mix = score_mix(
@@ -170,7 +174,10 @@ def _mix(out: Path, data: object, model: object, as_of: object) -> None:
     )
     plan = plan_mix(mix, capacity)
     comparison = compare_with_separate(plan, separate_plans(mix, capacity))
-    write_mix(mix, plan, comparison, out / "mix", check)
+    toe = fitted.heterogeneity is not None and len(fitted.heterogeneity.locations) > 1
+    names = names_of(fitted)
+    notes = mix_notes(check, interactions, named, toe=toe, names=names)
+    write_mix(mix, plan, comparison, out / "mix", check, notes=notes, names=names)
     totals = plan.totals
     print(
         f"   {int(totals['assigned']):,} clients, {int(totals['combinations']):,} with a "

@@ -101,7 +101,8 @@ def check_additivity(
 
     ``named``: pairs ``"X&Y"`` the analyst puts in the model whatever their test says
     (when the data identify them: not ``too_few``); the other pairs are tested beside them.
-    ``in_model`` says which interactions the refit (and so the mix) uses.
+    ``in_model`` says which interactions the refit (and so the mix) uses: none for a
+    timing-of-events model (mass points), whose combinations stay additive.
 
     Forward selection: an interaction left out biases the main effects of its two
     instruments, and through them the tests of their other pairs; so the pair with the
@@ -141,8 +142,12 @@ def check_additivity(
         top = max(significant, key=lambda r: float(r["lr_statistic"]))  # type: ignore[arg-type]
         chosen[str(top["pair"])] = top
         cells = _with_interaction(cells, *str(top["pair"]).split("&"))
-    ordered = [
-        {**(chosen.get(f"{x}&{y}") or rows[f"{x}&{y}"]), "in_model": f"{x}&{y}" in chosen}
+    toe = model.heterogeneity is not None and len(model.heterogeneity.locations) > 1
+    ordered = [  # a model with mass points keeps additive effects (model_with_interactions)
+        {
+            **(chosen.get(f"{x}&{y}") or rows[f"{x}&{y}"]),
+            "in_model": f"{x}&{y}" in chosen and not toe,
+        }
         for x, y in pairs
     ]
     table = pd.DataFrame(ordered, columns=list(CHECK_COLUMNS))

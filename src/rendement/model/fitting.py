@@ -26,6 +26,7 @@ from rendement.contract.folder import DataFolder
 from rendement.contract.schema import METERS
 from rendement.errors import RendementError
 from rendement.model.hazard_model import HazardModel
+from rendement.model.interactions import catalogue_problems
 from rendement.model.spec import ModelSpec
 from rendement.progress import Progress, progress_for
 
@@ -83,6 +84,9 @@ def fit_model(
             "of autonomous outflow (every best_instrument is 'geen')"
         )
     base = spec or ModelSpec(meter=meter)
+    wrong = catalogue_problems(base.interactions, catalogue)
+    if wrong:
+        raise FitError("; ".join(text for _, text in wrong))
     if base.meter != meter:
         base = replace(base, meter=meter)
     cutoff = pd.Timestamp(until) if until is not None else data.extraction_date

@@ -27,7 +27,11 @@ are never features: a specification that names them is refused with a
 :class:`SpecificationError`.
 
 ``censor_reasons`` and ``outcome`` say which end reasons are outflow
-(:mod:`rendement.panel.events`).
+(:mod:`rendement.panel.events`). ``interactions`` name pairs ``X&Y`` of instruments
+of different meters whose after x after interaction ``rendement mix`` estimates
+(:mod:`rendement.model.interactions`; not a term of the fitted outflow model itself).
+
+Long: the specification, its terms and the encoding of clients into them are one idea.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from rendement.model.interactions import form_problems
 from rendement.panel.events import DEFAULT_CENSOR_REASONS, EventDefinition
 from rendement.protected import protected_reason
 from rendement.timeutil import months_between_arrays
@@ -124,6 +129,7 @@ class ModelSpec:
     outcome: str | None = None
     protected: tuple[str, ...] = ()
     returns_basis: str = "spell"  # which return ranks: "spell" (current spell) or "total"
+    interactions: tuple[str, ...] = ()  # "X&Y": estimated by rendement mix (after x after)
 
     def __post_init__(self) -> None:
         _refuse_protected((*self.features, *self.extra_features), self.protected)
@@ -154,6 +160,9 @@ class ModelSpec:
             raise SpecificationError(
                 f"returns_basis must be one of {list(RETURNS_BASES)}, got {self.returns_basis!r}"
             )
+        form = form_problems(self.interactions)
+        if form:
+            raise SpecificationError("; ".join(text for _, text in form))
         known_terms = set(self.client_terms())
         bad = [m for m in self.effect_modifiers if m not in known_terms]
         if bad:
@@ -231,6 +240,8 @@ class ModelSpec:
             if isinstance(v, tuple):
                 d[k] = list(v)
         d["extra_levels"] = {k: list(v) for k, v in self.extra_levels.items()}
+        if not self.interactions:
+            del d["interactions"]  # models without any read as before (older readers too)
         return d
 
     @classmethod

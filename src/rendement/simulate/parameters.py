@@ -22,6 +22,8 @@ How instruments are given (dynamic selection):
 * home visits: each month to a small share of the caseload (observed terms only),
   at most once per spell;
 * trajectories can end early (*voortijdig beeindigd*) with a fixed monthly chance.
+
+Long: the whole true process of the simulated town in one place, read as one model.
 """
 
 from __future__ import annotations

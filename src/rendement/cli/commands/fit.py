@@ -14,6 +14,7 @@ from rendement.errors import UsageError
 
 if TYPE_CHECKING:
     from rendement.model.spec import ModelSpec
+    from rendement.specfile import SpecFile
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -76,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not args.data_dir:
         raise UsageError("give a DATA_DIR to estimate from, or --from-spec SPEC.yaml")
-    spec, args.meter, args.heterogeneity = _specification(args)
+    spec, args.meter, args.heterogeneity, spec_file = _specification(args)
     from rendement.contract import read_data_folder
     from rendement.model.fitting import fit_model
     from rendement.progress import Progress
@@ -84,6 +85,8 @@ def run(args: argparse.Namespace) -> int:
     progress = Progress(enabled=False if args.quiet else None)  # stage lines on a terminal
     with progress.stage("reading the data folder"):
         data = read_data_folder(args.data_dir)
+    if spec_file is not None:
+        spec_file.check_catalogue(data.instruments)  # interactions: codes known, meters differ
     if not args.quiet:
         print(f"Fitting the {args.meter} model on {args.data_dir} ...", flush=True)
     with progress.stage(f"fitting the {args.meter} model ({args.heterogeneity} heterogeneity)"):
@@ -111,8 +114,9 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _specification(args: argparse.Namespace) -> tuple[ModelSpec, str, str]:
-    """The specification (file or options), the meter and the heterogeneity to fit with."""
+def _specification(args: argparse.Namespace) -> tuple[ModelSpec, str, str, SpecFile | None]:
+    """The specification (file or options), the meter and the heterogeneity to fit with,
+    and the file read (None without ``--spec``)."""
     from dataclasses import replace
 
     from rendement.model.spec import ModelSpec
@@ -126,9 +130,10 @@ def _specification(args: argparse.Namespace) -> tuple[ModelSpec, str, str]:
             spec = replace(spec, meter=args.meter)
         if args.calendar:
             spec = replace(spec, calendar=True)
-        return spec, spec.meter, args.heterogeneity or declared.heterogeneity
+        return spec, spec.meter, args.heterogeneity or declared.heterogeneity, declared
     meter = args.meter or "reintegratie"
-    return ModelSpec(meter=meter, calendar=args.calendar), meter, args.heterogeneity or "none"
+    spec = ModelSpec(meter=meter, calendar=args.calendar)
+    return spec, meter, args.heterogeneity or "none", None
 
 
 def _save(model: object, args: argparse.Namespace) -> Path:

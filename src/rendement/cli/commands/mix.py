@@ -22,6 +22,7 @@ from rendement.cli.commands.options import iso_date
 from rendement.cli.commands.plan import parse_budget
 from rendement.contract.schema import METERS
 from rendement.errors import UsageError
+from rendement.mix.notes import mix_notes, names_of, spec_interactions, unique_pairs
 from rendement.model.registry import add_model_arguments, load_model_argument
 
 
@@ -101,16 +102,20 @@ def run(args: argparse.Namespace) -> int:
         from rendement.panel import build_panel  # type weights given each client's history
 
         history = build_panel(data, until=args.as_of, instruments=list(model.spec.instruments))
-    if args.interaction and args.no_check:
-        raise UsageError("--interaction needs the check (it estimates the term): drop --no-check")
-    try:
-        check = (
-            None if args.no_check else check_additivity(data, model, meters, named=args.interaction)
+    from_spec = spec_interactions(model, meters)
+    named = unique_pairs([*from_spec, *args.interaction])
+    if named and args.no_check:
+        raise UsageError(
+            f"the interaction(s) {', '.join(named)} (from --interaction or the model's "
+            "specification) are estimated by the check: drop --no-check"
         )
+    try:
+        check = None if args.no_check else check_additivity(data, model, meters, named=named)
     except ValueError as exc:
-        if not args.interaction:
+        if not named:
             raise
-        raise UsageError(f"--interaction: {exc}") from None
+        raise UsageError(f"--interaction or the specification's interactions: {exc}") from None
+    toe = model.heterogeneity is not None and len(model.heterogeneity.locations) > 1
     scoring_model, interactions = (
         (model, {}) if check is None else model_with_interactions(model, check)
     )
@@ -125,7 +130,10 @@ def run(args: argparse.Namespace) -> int:
     )
     plan = plan_mix(mix, capacity, budget=budget, time_limit=args.time_limit)
     comparison = compare_with_separate(plan, separate_plans(mix, capacity, budget=budget))
-    written = write_mix(mix, plan, comparison, Path(args.out), check)
+    notes = mix_notes(check, interactions, from_spec, toe=toe, names=names_of(model))
+    written = write_mix(
+        mix, plan, comparison, Path(args.out), check, notes=notes, names=names_of(model)
+    )
     if not args.quiet:
         t = plan.totals
         print(
@@ -141,18 +149,15 @@ def run(args: argparse.Namespace) -> int:
         )
         if check is not None:
             print(f"Additivity: {check.verdict()}.")
-        if interactions:
-            terms = ", ".join(f"{k} {v:+.3f}" for k, v in interactions.items())
-            print(
-                f"  The combinations were computed with the estimated interaction(s) {terms} "
-                "and the main effects refitted beside them (no intervals)."
-            )
-        elif check is not None and check.rejected:
-            print(
-                "  NOTE: the combinations assume additive effects although the data reject it "
-                "(a model with mass points cannot take the refit's interaction yet)."
-            )
         else:
             print("Additivity: assumed (the effects add on the log-hazard scale), not checked.")
+        for note in notes:
+            print(f"  {note.english}")
+        outside = [p for p in model.spec.interactions if p not in from_spec]
+        if outside:
+            print(
+                f"  The specification's interaction(s) {', '.join(outside)} join an instrument "
+                "of a meter outside --meters: not used."
+            )
         print(f"Written {len(written)} files in {args.out} in {time.perf_counter() - t0:.1f} s.")
     return 0

@@ -42,7 +42,13 @@ def run(args: argparse.Namespace) -> int:
             f"{args.file} is a valid specification for meter {declared.spec.meter} "
             f"({len(declared.spec.baseline_cuts)} baseline pieces, "
             f"{len(declared.spec.extra_features)} extra column(s), "
+            f"{len(declared.spec.interactions)} interaction(s) of instruments, "
             f"outflow = {', '.join(declared.spec.events.outflow_reasons())})."
         )
+        if declared.spec.interactions:
+            print(
+                "The instrument codes of the interactions are checked against the catalogue "
+                "when the model is fitted (rendement fit DATA_DIR --spec ...)."
+            )
         return 0
     raise UsageError("give an action: rendement spec init --out spec.yaml, or spec check FILE")
