@@ -148,3 +148,24 @@ def test_the_new_spell_table_equals_the_client_by_client_chain(town, monkeypatch
     assert diff.max() < 0.01 and diff.max() > 0  # the table was really used
     saved = np.abs(exact.returns["benefit_months_saved"] - table.returns["benefit_months_saved"])
     assert saved.max() < 0.01
+
+
+def test_the_plan_says_which_return_it_planned_with(town) -> None:
+    """plan.csv's returns_basis: the net return of an assignment is the ranked basis's."""
+    from rendement.plan import make_plan
+
+    _, model, frame = town
+    catalogue = model.meter_instruments
+    places = pd.DataFrame({"instrument": catalogue["instrument"], "places": 20})
+    for basis, column in (("spell", "net_return_eur"), ("total", "net_return_total_eur")):
+        scored = score_clients(
+            replace(model, spec=replace(model.spec, returns_basis=basis)), frame, interval=None
+        )
+        plan = make_plan(scored, places, catalogue)
+        a = plan.assignments
+        assert set(a["returns_basis"]) == {basis}
+        picked = a[a["instrument"] != ""].merge(
+            scored.returns, on=["client_id", "instrument"], suffixes=("", "_returns")
+        )
+        assert len(picked) > 0
+        np.testing.assert_allclose(picked["net_return_eur"], picked[column], rtol=1e-9)
