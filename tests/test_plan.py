@@ -165,6 +165,7 @@ def test_write_plan_writes_four_files_whole(tmp_path) -> None:
     ]
     back = pd.read_csv(paths[0], keep_default_na=False)
     assert list(back.columns[:4]) == list(PLAN_COLUMNS)
+    assert back["returns_basis"].tolist() == ["spell"] * 4  # returns without a basis: spell
     assert back["instrument"].tolist() == ["B", "A", "D", ""]
     assert back["reason"].tolist() == plan.assignments["reason"].tolist()
     comp = pd.read_csv(paths[2])

@@ -7,6 +7,7 @@ import pytest
 
 from rendement.reinflow.chain import (
     after_exit,
+    discounted_returns,
     exit_chances,
     expected_benefit_months,
     mixed_return_chances,
@@ -26,7 +27,9 @@ def _inputs(rng: np.random.Generator, n: int):
     return h_cur, h_new, eta_back, shift, b, months
 
 
-def _chain(h_cur, h_new, eta_back, shift, b, months, work=0.4, share=0.3, returnable=0.8):
+def _chain(
+    h_cur, h_new, eta_back, shift, b, months, work=0.4, share=0.3, returnable=0.8, delta=1.0
+):
     n = len(b)
     s_cur = np.cumprod(1.0 - h_cur, axis=1).T  # time-major
     G = np.ones((n, H + 1))
@@ -34,20 +37,32 @@ def _chain(h_cur, h_new, eta_back, shift, b, months, work=0.4, share=0.3, return
     zero = np.zeros(n)
     rho0 = mixed_return_chances(eta_back, zero, work, share, returnable)
     rho1 = mixed_return_chances(eta_back, shift, work, share, returnable)
-    spells = new_spells(G, rho0)
+    spells = new_spells(G, rho0, delta)
     f = exit_chances(s_cur[:H])
     for u in range(1, H + 1):  # the pension: no exit from month `months` on
-        f[:, u] = np.where(u < months, f[:, u], 0.0)
-    rem = 1.0 + np.where(np.arange(H - 1)[None, :] < months[:, None] - 1, s_cur[: H - 1].T, 0).sum(
-        1
-    )
+        f[:, u] = np.where(u < months, f[:, u], 0.0) * delta**u
+    on = np.vstack([np.ones((1, n)), s_cur[: H - 1]]).T  # (n, H) on benefit in month t + 1
+    t = np.arange(H)[None, :]
+    rem = (on * delta**t * (t < months[:, None])).sum(axis=1)
     u = np.arange(H + 1)[None, :]
+    rho1 = discounted_returns(rho1, delta)
     regimes = [(u <= b[:, None], spells.V), (u > b[:, None], after_exit(rho1, spells))]
     return expected_benefit_months(rem, f, regimes, months), rem
 
 
 def _simulate(
-    h_cur, h_new, eta_back, shift, b, months, runs, rng, work=0.4, share=0.3, returnable=0.8
+    h_cur,
+    h_new,
+    eta_back,
+    shift,
+    b,
+    months,
+    runs,
+    rng,
+    work=0.4,
+    share=0.3,
+    returnable=0.8,
+    delta=1.0,
 ):
     n = len(b)
     q = -np.expm1(-np.exp(eta_back))
@@ -64,7 +79,7 @@ def _simulate(
     for t in range(1, H + 1):
         live = t <= months[None, :]
         # on benefit in month t: counted; then maybe leave at its end
-        total += on & live
+        total += (on & live) * delta ** (t - 1)  # month t counts delta^(t - 1) (now: 1)
         h = np.where(current, h_cur[cols, t - 1], h_new[cols, np.maximum(k, 1) - 1])
         leave = on & live & (t < months[None, :]) & (rng.random((runs, n)) < h)
         flag = np.where(leave, current & (t > b[None, :]), flag)
@@ -92,6 +107,20 @@ def test_chain_matches_a_month_by_month_simulation() -> None:
     assert np.all(expected >= remaining)
     assert np.all(expected - remaining > 0.3)  # returns matter in this world
     np.testing.assert_array_less(np.abs(expected - mean), 4.5 * se + 1e-9)
+
+
+def test_discounted_chain_matches_a_month_by_month_simulation() -> None:
+    """With a discount rate (10% a year, strong here to be seen) every month t from now
+    counts delta^t in the current spell, off benefit and in every new spell alike."""
+    rng = np.random.default_rng(6)
+    inputs = _inputs(rng, 6)
+    delta = 1.10 ** (-1 / 12)
+    expected, remaining = _chain(*inputs, delta=delta)
+    plain, _ = _chain(*inputs)
+    mean, se = _simulate(*inputs, runs=40_000, rng=rng, delta=delta)
+    np.testing.assert_array_less(np.abs(expected - mean), 4.5 * se + 1e-9)
+    assert np.all(expected < plain - 0.2)  # discounting matters in this world
+    assert np.all(expected >= remaining)
 
 
 def test_no_returns_gives_the_spell_only_months() -> None:

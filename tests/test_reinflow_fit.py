@@ -126,3 +126,16 @@ def test_protected_attributes_are_never_terms(small) -> None:
     data, spec, model = small
     assert not [t for t in model.params.index if "gender" in t or "nation" in t]
     assert set(model.params.index) <= set(model.terms())
+
+
+def test_the_returnable_share_is_among_exits_by_outflow(small) -> None:
+    """The chain applies the share to exits by outflow (it stops every path at the pension
+    date), so exits at the pension date are not in it (with them, returns came out about 6%
+    too few against the simulator's exact truth)."""
+    data, _, model = small
+    reasons = data.spells.loc[data.spells["end_date"].notna(), "end_reason"].astype(str)
+    assert (reasons == "aow").sum() > 0
+    outflow = reasons[reasons != "aow"]
+    expected = 1.0 - outflow.isin(["verhuizing", "overleden"]).mean()
+    assert model.mix.returnable_share == pytest.approx(expected)
+    assert model.mix.n_exits == len(outflow)

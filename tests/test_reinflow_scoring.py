@@ -148,3 +148,61 @@ def test_the_new_spell_table_equals_the_client_by_client_chain(town, monkeypatch
     assert diff.max() < 0.01 and diff.max() > 0  # the table was really used
     saved = np.abs(exact.returns["benefit_months_saved"] - table.returns["benefit_months_saved"])
     assert saved.max() < 0.01
+
+
+def test_the_plan_says_which_return_it_planned_with(town) -> None:
+    """plan.csv's returns_basis: the net return of an assignment is the ranked basis's."""
+    from rendement.plan import make_plan
+
+    _, model, frame = town
+    catalogue = model.meter_instruments
+    places = pd.DataFrame({"instrument": catalogue["instrument"], "places": 20})
+    for basis, column in (("spell", "net_return_eur"), ("total", "net_return_total_eur")):
+        scored = score_clients(
+            replace(model, spec=replace(model.spec, returns_basis=basis)), frame, interval=None
+        )
+        plan = make_plan(scored, places, catalogue)
+        a = plan.assignments
+        assert set(a["returns_basis"]) == {basis}
+        picked = a[a["instrument"] != ""].merge(
+            scored.returns, on=["client_id", "instrument"], suffixes=("", "_returns")
+        )
+        assert len(picked) > 0
+        np.testing.assert_allclose(picked["net_return_eur"], picked[column], rtol=1e-9)
+
+
+def test_a_discount_rate_discounts_the_total_return_as_the_spell_only_one(town) -> None:
+    """With a discount rate the total's net return discounts every month (the months
+    themselves stay undiscounted, as months_saved); without returns it is exactly the
+    spell-only net return, discounted the same way."""
+    _, model, frame = town
+    assert model.reinflow is not None
+    plain = score_clients(model, frame, interval=None)
+    rate = score_clients(model, frame, interval=None, discount_rate=0.05)
+    p, r = plain.returns, rate.returns
+    np.testing.assert_allclose(r["benefit_months_saved"], p["benefit_months_saved"])
+    np.testing.assert_allclose(
+        rate.ranking["expected_benefit_months"], plain.ranking["expected_benefit_months"]
+    )
+    gain = p["net_return_total_eur"] + p["expected_cost_eur"]  # months saved x benefit
+    discounted_gain = r["net_return_total_eur"] + r["expected_cost_eur"]
+    positive = p["benefit_months_saved"] > 1.0
+    assert (discounted_gain[positive] < gain[positive]).mean() > 0.95  # later months count less
+    no_returns = replace(model.reinflow, mix=replace(model.reinflow.mix, returnable_share=0.0))
+    alone = score_clients(
+        replace(model, reinflow=no_returns), frame, interval=None, discount_rate=0.05
+    ).returns
+    np.testing.assert_allclose(
+        alone["net_return_total_eur"], alone["net_return_eur"], rtol=1e-9, atol=1e-6
+    )
+    assert not np.allclose(alone["net_return_eur"], p["net_return_eur"])
+
+
+def test_the_discounted_total_has_intervals_around_it(town) -> None:
+    _, model, frame = town
+    score = score_clients(model, frame.head(200), interval=0.9, n_draws=20, discount_rate=0.05)
+    ret = score.returns
+    lo, hi = ret["net_return_total_eur_lower"], ret["net_return_total_eur_upper"]
+    est = ret["net_return_total_eur"]
+    assert (lo <= hi).all()
+    assert ((lo <= est + 1e-6) & (est <= hi + 1e-6)).mean() > 0.9

@@ -29,6 +29,7 @@ from rendement.plan.price import PRICE_FILE, PlacePrices, place_prices, write_pl
 from rendement.plan.problem import PlanningProblem, ScoreLike, planning_problem
 from rendement.plan.reasons import explain
 from rendement.plan.rules import first_come, seed_rule
+from rendement.reinflow.columns import returns_basis
 
 #: Columns of ``plan.csv`` required by the data contract, in order.
 PLAN_COLUMNS = ("client_id", "instrument", "net_return_eur", "reason")
@@ -132,6 +133,7 @@ def make_plan(
     assignments = _assignments(problem, chosen)
     labels = _labels(catalogue)
     assignments.insert(3, "reason", explain(problem, chosen, labels))
+    assignments["returns_basis"] = returns_basis(score.returns)  # which net return planned
     warnings = list(getattr(score, "warnings", []) or [])
     if solution.status != "optimal":
         warnings.append(

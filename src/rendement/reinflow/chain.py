@@ -23,6 +23,10 @@ and capped horizon ``h = min(H, months to pension)``::
 
 where ``V_u`` uses the re-inflow chance of a spell that ended in month ``u``: before
 an instrument started, during it (``ended_in``) or after it (``ended_after``).
+
+Discounted (a month ``t`` months from now counts ``delta ** t``), the same recursions
+hold with ``G[k]``, ``g[k]`` times ``delta ** k``, ``rho[s]`` times ``delta ** (s - 1)``,
+``f[u]`` times ``delta ** u`` and the current spell's discounted months for ``sum S``.
 """
 
 from __future__ import annotations
@@ -68,13 +72,20 @@ class NewSpells:
         return self.W.shape[1] - 1
 
 
-def new_spells(G: np.ndarray, rho: np.ndarray) -> NewSpells:
+def new_spells(G: np.ndarray, rho: np.ndarray, delta: float = 1.0) -> NewSpells:
     """The recursion of the module docstring. ``G`` ``(n, H + 1)`` (``G[:, 0] = 1``),
-    ``rho`` ``(n, H + 1)`` the return chances after a new spell (no instrument)."""
+    ``rho`` ``(n, H + 1)`` the return chances after a new spell (no instrument).
+
+    ``delta`` < 1 discounts: a month ``t`` months after the start counts ``delta ** t``
+    (monthly factor). The recursion is the same with ``G[k]``, ``g[k]`` times ``delta ** k``
+    and ``rho[s]`` times ``delta ** (s - 1)`` (:func:`discounted_returns`)."""
     n, width = G.shape
     h = width - 1
     g = np.zeros_like(G)
     g[:, 1:] = G[:, :-1] - G[:, 1:]
+    if delta != 1.0:
+        powers = delta ** np.arange(width)
+        G, g, rho = G * powers, g * powers, discounted_returns(rho, delta)
     cum_g = np.cumsum(G, axis=1)  # cum_g[m-1] = sum_{k<m} G[k]
     W = np.zeros((n, width))
     V = np.zeros((n, width))
@@ -85,6 +96,14 @@ def new_spells(G: np.ndarray, rho: np.ndarray) -> NewSpells:
         W[:, m] = w
         V[:, m] = np.einsum("ij,ij->i", rho[:, 1 : m + 1], W[:, m:0:-1])
     return NewSpells(W, V)
+
+
+def discounted_returns(rho: np.ndarray, delta: float) -> np.ndarray:
+    """Return chances ``rho[s]`` times ``delta ** (s - 1)``: a new spell that starts in month
+    ``s`` off benefit counts from ``s - 1`` months after the first month off."""
+    if delta == 1.0:
+        return rho
+    return rho * np.concatenate([[0.0], delta ** np.arange(rho.shape[-1] - 1)])
 
 
 def fft_size(horizon: int) -> int:

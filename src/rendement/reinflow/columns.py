@@ -55,7 +55,14 @@ def add_total_columns(
 
 def ranked_columns(returns: pd.DataFrame) -> tuple[str, str]:
     """Net return and months saved columns of ``returns`` that rank (its ``returns_basis``)."""
-    basis = returns["returns_basis"].iloc[0] if "returns_basis" in returns and len(returns) else ""
-    if basis == "total" and "net_return_total_eur" in returns.columns:
+    if returns_basis(returns) == "total":
         return "net_return_total_eur", "benefit_months_saved"
     return "net_return_eur", "months_saved"
+
+
+def returns_basis(returns: pd.DataFrame) -> str:
+    """``total`` when ``returns`` ranks on the total return (and has its column), else ``spell``."""
+    basis = returns["returns_basis"].iloc[0] if "returns_basis" in returns and len(returns) else ""
+    if basis == "total" and "net_return_total_eur" in returns.columns:
+        return "total"
+    return "spell"

@@ -96,7 +96,10 @@ def fit_reinflow(
     left_out = [t for t in x.columns if t not in fit.params.index]
     params = fit.params.reindex([*fit.params.index, *empty])
     params[empty] = -np.inf
-    all_ended = spells["end_date"].notna()
+    # The chain applies the share to exits by outflow: the benefit ends at the pension
+    # date anyway (every path stops there), so those ending by the pension are not counted.
+    pension = spells["end_reason"].astype("string").fillna("") == "aow"
+    all_ended = spells["end_date"].notna() & ~pension
     reasons = spells.loc[all_ended, "end_reason"].astype("string").fillna("")
     returnable = ~reasons.isin(NO_RETURN_REASONS)
     mix = ExitMix(

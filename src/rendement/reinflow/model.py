@@ -35,8 +35,9 @@ def flag_terms(instruments: Sequence[str]) -> list[str]:
 
 @dataclass(frozen=True)
 class ExitMix:
-    """Of all spells that ended: the share after which a client can return (not moved
-    away, pension or death) and, of those, the share that ended in work."""
+    """Of all spells that ended by outflow (not at the pension date, where every path of
+    the chain stops anyway): the share after which a client can return (not moved away or
+    died) and, of those, the share that ended in work."""
 
     returnable_share: float
     work_share: float

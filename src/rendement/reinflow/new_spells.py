@@ -55,8 +55,9 @@ def new_spell_months(
     rows: slice,
     client_re: np.ndarray,
     table: ReturnChances,
+    delta: float = 1.0,
 ) -> np.ndarray:
-    """``(c, H + 1)`` ``W`` client by client."""
+    """``(c, H + 1)`` ``W`` client by client (discounted by ``delta`` a month if below 1)."""
     c = states.n
     fresh = replace(
         states,
@@ -69,7 +70,7 @@ def new_spell_months(
     locations = task.locations
     if locations is not None and locations.ndim == 2:
         locations = locations[rows]
-    return new_spells(_survival(task, eta, c, locations), table.rho(client_re)).W
+    return new_spells(_survival(task, eta, c, locations), table.rho(client_re), delta).W
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,12 @@ class NewSpellTable:
 
     @classmethod
     def of(
-        cls, task: ScoringTask, coefs: Coefficients, client_re: np.ndarray, table: ReturnChances
+        cls,
+        task: ScoringTask,
+        coefs: Coefficients,
+        client_re: np.ndarray,
+        table: ReturnChances,
+        delta: float = 1.0,
     ) -> NewSpellTable:
         x = task.states.design @ coefs.client
         xs = _grid(x)
@@ -101,7 +107,7 @@ class NewSpellTable:
         base = coefs.baseline[task.model.spec.baseline_piece(np.arange(1, h + 1))]
         G = _survival(task, base[:, None] + xs[None, :], len(xs), task.locations)
         rho = table.rho(ys)
-        pairs = new_spells(np.repeat(G, len(ys), axis=0), np.tile(rho, (len(xs), 1)))
+        pairs = new_spells(np.repeat(G, len(ys), axis=0), np.tile(rho, (len(xs), 1)), delta)
         return cls(float(xs[0]), float(ys[0]), pairs.W.reshape(len(xs), len(ys), h + 1))
 
     def months(

@@ -25,6 +25,7 @@ from rendement.model.spec import client_design
 from rendement.reinflow.chain import (
     AfterExit,
     NewSpells,
+    discounted_returns,
     exit_chances,
     expected_benefit_months,
     mixed_return_chances,
@@ -59,23 +60,30 @@ class ReturnTable:
     work_share: float
     returnable: float
     values: np.ndarray | None = None  # (grid, H + 1)
-    hat: np.ndarray | None = None  # (grid, F) their transforms (rho_transform)
+    hat: np.ndarray | None = None  # (grid, F) transforms of the (discounted) chances
+    delta: float = 1.0  # monthly discount factor of rho_hat (1: undiscounted)
 
     @classmethod
     def of(
-        cls, model: ReinflowModel, params: pd.Series, horizon: int, n_clients: int
+        cls,
+        model: ReinflowModel,
+        params: pd.Series,
+        horizon: int,
+        n_clients: int,
+        delta: float = 1.0,
     ) -> ReturnTable:
         direct = cls(
             model.baseline_by_month(horizon, params),
             float(params.get("end:werk", 0.0)),
             model.mix.work_share,
             model.mix.returnable_share,
+            delta=delta,
         )
         if n_clients < TABLE_MIN_CLIENTS:
             return direct
         grid = np.arange(ETA_LOW, ETA_HIGH + ETA_STEP / 2, ETA_STEP)
         rho = direct.rho(grid)
-        return replace(direct, values=rho, hat=rho_transform(rho))
+        return replace(direct, values=rho, hat=rho_transform(discounted_returns(rho, delta)))
 
     def rho(self, eta: np.ndarray) -> np.ndarray:
         """``(n, H + 1)`` return chances for client linear predictors ``eta`` ``(n,)``."""
@@ -85,9 +93,9 @@ class ReturnTable:
         return self._nearest(self.values, eta)
 
     def rho_hat(self, eta: np.ndarray) -> np.ndarray:
-        """:func:`rho_transform` of :meth:`rho`."""
+        """:func:`rho_transform` of :meth:`rho` (discounted by :attr:`delta`)."""
         if self.hat is None:
-            return rho_transform(self.rho(eta))
+            return rho_transform(discounted_returns(self.rho(eta), self.delta))
         return self._nearest(self.hat, eta)
 
     def _nearest(self, table: np.ndarray, eta: np.ndarray) -> np.ndarray:
@@ -101,15 +109,18 @@ class TotalScores:
 
     benefit: np.ndarray  # (n,) without an instrument
     benefit_with: np.ndarray  # (n, C); NaN for clients in an instrument now
+    saved_value: np.ndarray | None = None  # (n, C) discounted months saved (None: undiscounted)
 
     @property
     def months_saved(self) -> np.ndarray:
         return self.benefit[:, None] - self.benefit_with
 
     def net(self, task: ScoringTask, p_success: np.ndarray) -> np.ndarray:
-        """Net return over all months on benefit: months saved x benefit - expected cost."""
+        """Net return over all months on benefit: months saved x benefit - expected cost, the
+        months discounted when the task has a discount rate (as the spell-only return)."""
         cost = expected_cost(task.price[None, :], task.success_share[None, :], p_success)
-        return self.months_saved * task.benefit[:, None] - cost
+        saved = self.months_saved if self.saved_value is None else self.saved_value
+        return saved * task.benefit[:, None] - cost
 
 
 @dataclass(frozen=True)
@@ -119,9 +130,18 @@ class _Effects:
     ended_after: np.ndarray  # (C_model,)
     table: ReturnTable
 
+    @property
+    def delta(self) -> float:
+        return self.table.delta
+
 
 def _effects(
-    reinflow: ReinflowModel, params: pd.Series, design: np.ndarray, codes: list[str], h: int
+    reinflow: ReinflowModel,
+    params: pd.Series,
+    design: np.ndarray,
+    codes: list[str],
+    h: int,
+    delta: float = 1.0,
 ) -> _Effects:
     beta = np.array([float(params.get(t, 0.0)) for t in reinflow.spec.client_terms()])
     client = design @ beta if design.shape[1] else np.zeros(design.shape[0])
@@ -133,7 +153,7 @@ def _effects(
         client,
         per_code("ended_in"),
         per_code("ended_after"),
-        ReturnTable.of(reinflow, params, h, len(design)),
+        ReturnTable.of(reinflow, params, h, len(design), delta),
     )
 
 
@@ -147,8 +167,14 @@ def total_scores(
     effects = _effects(reinflow, reinflow.params, design, codes, task.horizon)
     coefs = prepared(task.model).coefficients
     grid = _grid(task, coefs, effects)
+    discounted = None
+    delta = monthly_discount(task)
+    if delta != 1.0:
+        fx_d = _effects(reinflow, reinflow.params, design, codes, task.horizon, delta)
+        discounted = (fx_d, _grid(task, coefs, fx_d))
     n, n_scen = task.n, len(task.scenarios)
     benefit, with_ = np.empty(n), np.full((n, n_scen), np.nan)
+    value = None if discounted is None else np.full((n, n_scen), np.nan)
     point = PointScores(
         p6=np.empty(n),
         p12=np.empty(n),
@@ -163,12 +189,21 @@ def total_scores(
         benefit[rows] = b
         idx = np.arange(n)[rows][~task.running[rows]]
         with_[idx] = bw
+        if discounted is not None and value is not None:
+            bd, bwd, _ = _chunk(task, rows, coefs, *discounted)
+            value[idx] = bd[~task.running[rows], None] - bwd
         point.p6[rows], point.p12[rows], point.p18[rows] = res["p6"], res["p12"], res["p18"]
         point.remaining[rows] = res["remaining"]
         point.remaining_with[idx] = res["remaining_with"]
         point.p_success[idx] = res["p_success"]
         point.saved_value_months[idx] = res["saved_value_months"]
-    return TotalScores(benefit, with_), point
+    return TotalScores(benefit, with_, value), point
+
+
+def monthly_discount(task: ScoringTask) -> float:
+    """The monthly discount factor of the task's discount rate (1: undiscounted)."""
+    factors = task.factors
+    return 1.0 if factors is None or len(factors) < 2 else float(factors[1])
 
 
 def total_bounds(
@@ -187,6 +222,15 @@ def total_bounds(
     params = reinflow.draws(n_draws, seed + 1)
     effects = [_effects(reinflow, p, design, codes, task.horizon) for p in params]
     grids = [_grid(task, c, e) for c, e in zip(coefs, effects, strict=True)]
+    delta = monthly_discount(task)
+    effects_d = effects
+    if delta != 1.0:
+        effects_d = [_effects(reinflow, p, design, codes, task.horizon, delta) for p in params]
+    grids_d = (
+        [_grid(task, c, e) for c, e in zip(coefs, effects_d, strict=True)]
+        if delta != 1.0
+        else grids
+    )
     n, n_scen = task.n, len(task.scenarios)
     out = {
         "benefit_lower": np.full(n, np.nan),
@@ -211,8 +255,12 @@ def total_bounds(
             ps = res["p_success"]
             b[:, r] = b0
             saved[:, :, r] = b0[~task.running[rows], None] - bw
+            value = saved[:, :, r]
+            if delta != 1.0:  # the net return discounts the months (as the spell-only one)
+                bd, bwd, _ = _chunk(drawn, rows, coefs[r], effects_d[r], grids_d[r])
+                value = bd[~task.running[rows], None] - bwd
             cost = expected_cost(task.price[None, :], task.success_share[None, :], ps)
-            net[:, :, r] = saved[:, :, r] * task.benefit[free, None] - cost
+            net[:, :, r] = value * task.benefit[free, None] - cost
         out["benefit_lower"][idx], out["benefit_upper"][idx] = quantile_bounds(b, level)
         if n_scen and len(free):
             out["saved_lower"][free], out["saved_upper"][free] = quantile_bounds(saved, level)
@@ -235,7 +283,7 @@ def _grid(task: ScoringTask, coefs: Coefficients, fx: _Effects) -> NewSpellTable
     """The new-spell table for a large caseload (None: client by client)."""
     if not NewSpellTable.usable(task, coefs):
         return None
-    return NewSpellTable.of(task, coefs, fx.client, fx.table)
+    return NewSpellTable.of(task, coefs, fx.client, fx.table, fx.delta)
 
 
 def _chunk(
@@ -261,7 +309,7 @@ def _chunk(
     if grid is not None:
         W = grid.months(states, coefs, client)
     else:
-        W = new_spell_months(task, states, coefs.chunk(rows), rows, client, fx.table)
+        W = new_spell_months(task, states, coefs.chunk(rows), rows, client, fx.table, fx.delta)
     spells = NewSpells(W, W)  # only W is used from here on
     base = client + states.after_now.astype(float) @ fx.ended_after
     u = np.arange(h + 1)[None, :]
@@ -276,10 +324,11 @@ def _chunk(
 
     benefit = np.empty(c)
     free = ~running
-    f0 = exit_chances(res["s0"])  # (c, H + 1) from time-major paths
+    f0 = _discounted_exits(exit_chances(res["s0"]), fx.delta)  # (c, H + 1), time-major paths
+    remaining = _discounted_months(res["s0"], res["remaining"], months, fx.delta)
     v_base_free = V(base[free], free)
     benefit[free] = expected_benefit_months(
-        res["remaining"][free], f0[free], [(np.ones_like(u, dtype=bool), v_base_free)], months[free]
+        remaining[free], f0[free], [(np.ones_like(u, dtype=bool), v_base_free)], months[free]
     )
     if running.any():
         j = np.argmax(states.in_now[running], axis=1)
@@ -291,7 +340,7 @@ def _chunk(
             (u > left, V(b + np.where(already, 0.0, fx.ended_after[j]), running)),
         ]
         benefit[running] = expected_benefit_months(
-            res["remaining"][running], f0[running], regimes, months[running]
+            remaining[running], f0[running], regimes, months[running]
         )
     n_free, n_scen = int(free.sum()), len(task.scenarios)
     with_ = np.empty((n_free, n_scen))
@@ -302,9 +351,31 @@ def _chunk(
         regimes = [(u <= start, v_base_free), (u > end, V(b + after, free))]
         if end > start:
             regimes.append(((u > start) & (u <= end), V(b + fx.ended_in[sc.column], free)))
-        f = exit_chances(res["s_with"][k])
-        with_[:, k] = expected_benefit_months(res["remaining_with"][:, k], f, regimes, months[free])
+        f = _discounted_exits(exit_chances(res["s_with"][k]), fx.delta)
+        rem = _discounted_months(
+            res["s_with"][k], res["remaining_with"][:, k], months[free], fx.delta
+        )
+        with_[:, k] = expected_benefit_months(rem, f, regimes, months[free])
     return benefit, with_, res
+
+
+def _discounted_exits(f: np.ndarray, delta: float) -> np.ndarray:
+    """Exit chances ``f[u]`` times ``delta ** u`` (the months after an exit at the end of month
+    ``u`` start ``u`` months from now)."""
+    return f if delta == 1.0 else f * delta ** np.arange(f.shape[1])[None, :]
+
+
+def _discounted_months(
+    survival: np.ndarray, remaining: np.ndarray, months: np.ndarray, delta: float
+) -> np.ndarray:
+    """Months of the current spell within ``months`` (the capped horizon), month ``t`` (0 = now)
+    counting ``delta ** t``; ``survival`` time-major ``(H, c)``; ``remaining`` if undiscounted."""
+    if delta == 1.0:
+        return remaining
+    h = survival.shape[0]
+    on = np.vstack([np.ones((1, survival.shape[1])), survival[: h - 1]])  # (H, c)
+    t = np.arange(h)[:, None]
+    return ((delta**t) * on * (t < months[None, :])).sum(axis=0)
 
 
 def _subset(spells: NewSpells, who: np.ndarray) -> NewSpells:

@@ -41,6 +41,14 @@ from rendement.simulate.config import SimulationConfig
 from rendement.simulate.parameters import TrueProcess
 from rendement.simulate.population import client_base, first_inflow
 from rendement.simulate.regimes import SHOCK_EFFECT, SHOCK_WINDOW
+from rendement.simulate.returning import (
+    MAX_RETURN_AGE,
+    START_DAYS,
+    age_in_years,
+    end_reason_scores,
+    return_chance,
+    shifted,
+)
 from rendement.simulate.states import CaseloadState
 from rendement.simulate.terms import BandTerms, entry_baseline, log_stay, month_eta
 
@@ -237,13 +245,13 @@ class _Run:
         newcomers = np.flatnonzero(self.first_step == t)
         off = np.flatnonzero(~st.on & st.may_return)
         gap = t - st.exit_step[off] - 1
-        age = (t - self.birth_month[off]) // 12
-        chance = _return_chance(self.process, gap)
+        age = age_in_years(t, self.birth_month[off])
+        chance = return_chance(self.process, gap)
         if self.return_effects.any():  # 1 - (1 - c)^exp(shift): the cloglog scale
-            chance = -np.expm1(np.log1p(-chance) * np.exp(st.return_shift[off]))
-        back = (gap >= 1) & (age < 66) & (rng.random(len(off)) < chance)
+            chance = shifted(chance, st.return_shift[off])
+        back = (gap >= 1) & (age < MAX_RETURN_AGE) & (rng.random(len(off)) < chance)
         returners = off[back]
-        days = rng.integers(1, 29, size=len(returners))
+        days = rng.integers(1, START_DAYS + 1, size=len(returners))
         seen = (t < self.last) | (days <= self.as_of.day)  # a start after as_of is not in the data
         who = np.concatenate([newcomers, returners[seen]])
         day = np.concatenate([self.first_day[newcomers], days[seen]])
@@ -434,15 +442,15 @@ class _Run:
 
     def end_reason(self, who: np.ndarray, t: int) -> np.ndarray:
         """End reason of leavers: work more often for the educated and after a trajectory."""
-        st, rng, process = self.state, self.rng, self.process
-        base = np.log(np.array([process.end_reasons[r] for r in self.reasons]))
-        scores = np.tile(base, (len(who), 1))
-        young = (t - self.birth_month[who]) // 12 < 30
-        work, study = self.reasons.index("werk"), self.reasons.index("opleiding")
-        scores[:, work] += 0.3 * (self.clients["education"].to_numpy()[who] == "hoog")
-        scores[:, work] += 0.3 * st.after[who][:, self.reint].any(axis=1)
-        scores[:, study] += 0.7 * young
-        return _draw_choice(scores, rng)
+        st = self.state
+        scores = end_reason_scores(
+            self.process,
+            self.reasons,
+            self.clients["education"].to_numpy()[who] == "hoog",
+            st.after[who][:, self.reint].any(axis=1),
+            age_in_years(t, self.birth_month[who]) < 30,
+        )
+        return _draw_choice(scores, self.rng)
 
     def result(self) -> History:
         st = self.state
@@ -478,13 +486,6 @@ PARTIAL_SHARE = 0.15
 def simulate_history(config: SimulationConfig, process: TrueProcess) -> History:
     """Run the monthly process from ``config.years`` years before the extraction date up to it."""
     return _Run(config, process).history()
-
-
-def _return_chance(process: TrueProcess, gap: np.ndarray) -> np.ndarray:
-    """Monthly chance of a new spell ``gap`` months after the month the last one ended."""
-    bounds = np.array([b for b, _ in process.return_chance])
-    chances = np.array([c for _, c in process.return_chance])
-    return chances[np.minimum(np.searchsorted(bounds, gap, side="left"), len(bounds) - 1)]
 
 
 def _shock_window(last: int) -> tuple[int, int]:

@@ -16,6 +16,7 @@ from rendement.simulate.process import simulate_history
 from rendement.simulate.states import CaseloadState
 from rendement.simulate.tables import instruments_table, spells_table, trajectories_table
 from rendement.simulate.truth import ground_truth
+from rendement.simulate.truth_returns import FutureClients, add_benefit_months
 
 
 @dataclass(frozen=True)
@@ -67,6 +68,7 @@ class Simulation:
     truth_returns: pd.DataFrame
     process: TrueProcess
     caseload_state: CaseloadState
+    caseload_future: FutureClients | None = None  # what the return rules need (caseload order)
 
     @property
     def truth_model(self) -> HazardModel:
@@ -132,21 +134,28 @@ def simulate(config: SimulationConfig | None = None) -> Simulation:
     state = history.caseload
     row_of = pd.Series(np.arange(len(spells)), index=spells["_row"].to_numpy())
     rows = row_of[state.spell].to_numpy()
+    pension_months = months_to_pension(
+        history.clients["birth_date"].to_numpy()[state.client],
+        spells["start_date"].to_numpy()[rows],
+        state.months,
+    )
     truth = ground_truth(
         process,
         state,
         client_id=spells["client_id"].to_numpy(dtype=object)[rows],
         spell_id=spells["spell_id"].to_numpy(dtype=object)[rows],
         monthly_benefit=spells["monthly_benefit"].to_numpy(dtype=float)[rows],
-        pension_months=months_to_pension(
-            history.clients["birth_date"].to_numpy()[state.client],
-            spells["start_date"].to_numpy()[rows],
-            state.months,
-        ),
+        pension_months=pension_months,
     )
+    # months on benefit counting returns and new spells (the re-inflow model's truth)
+    future = FutureClients.of(
+        process, history.clients, state, history.spells["start_month"][state.spell]
+    )
+    truth = add_benefit_months(truth, process, state, future, pension_months)
     order = np.argsort(truth.caseload["client_id"].to_numpy(dtype=str), kind="stable")
     caseload = truth.caseload.iloc[order].reset_index(drop=True)
     state = CaseloadState(**{f: getattr(state, f)[order] for f in state.__dataclass_fields__})
+    future = future.subset(order)
     rank = pd.Series(np.arange(len(order)), index=truth.caseload["client_id"].to_numpy()[order])
     returns = truth.returns.assign(_r=rank[truth.returns["client_id"]].to_numpy())
     returns = returns.sort_values("_r", kind="stable").drop(columns="_r").reset_index(drop=True)
@@ -160,4 +169,5 @@ def simulate(config: SimulationConfig | None = None) -> Simulation:
         truth_returns=returns,
         process=process,
         caseload_state=state,
+        caseload_future=future,
     )

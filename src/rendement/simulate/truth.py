@@ -187,6 +187,13 @@ def ground_truth(
     return GroundTruth(caseload=caseload, returns=returns.reset_index(drop=True))
 
 
+def capped_survival(
+    surv: np.ndarray, horizon: int, pension_months: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(n, L)`` survival held from the pension date on, and ``E[min(T - d, H, a)]``."""
+    return _capped(surv, horizon, pension_months)
+
+
 def _capped(
     surv: np.ndarray, horizon: int, pension_months: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray]:
