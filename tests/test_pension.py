@@ -72,10 +72,29 @@ def test_a_client_of_66_years_and_10_months_has_at_most_2_months_left() -> None:
     assert old["best_instrument"] == "geen"
 
 
-def test_a_client_past_the_pension_age_has_no_months_left() -> None:
+def test_a_client_past_the_pension_age_leaves_at_the_end_of_the_coming_month() -> None:
+    """On the caseload means on benefit now (the contract's T > d): month d + 1 counts, and
+    no more; the scoring warns that the spell should have ended."""
     frame = caseload(1, months=24, birth_date=[pd.Timestamp("1950-01-01")])
-    r = score_clients(_model(), frame, interval=None).ranking.iloc[0]
-    assert r["expected_remaining_months"] == 0.0 and r["p_outflow_6m"] == 0.0
+    score = score_clients(_model(), frame, interval=None)
+    r = score.ranking.iloc[0]
+    h = cloglog(-2.5)
+    assert r["expected_remaining_months"] == pytest.approx(remaining_by_hand([h] * 60, 1))
+    assert 0.0 < r["expected_remaining_months"] <= 1.0
+    assert r["p_outflow_6m"] == pytest.approx(h)
+    assert any("passed the pension age" in w for w in score.warnings)
+
+
+def test_a_client_whose_pension_date_falls_in_the_coming_month_keeps_that_month() -> None:
+    # inflow 1 Jan 2024, 24 months: scored from 1 Jan 2026; born 15 Jan 1959 -> AOW
+    # (67) on 15 Jan 2026, inside month d + 1: paid up to that date, so one month counts
+    frame = caseload(1, months=24, birth_date=[pd.Timestamp("1959-01-15")])
+    score = score_clients(_model(), frame, interval=None)
+    r = score.ranking.iloc[0]
+    assert r["expected_remaining_months"] == pytest.approx(
+        remaining_by_hand([cloglog(-2.5)] * 60, 1)
+    )
+    assert not any("passed the pension age" in w for w in score.warnings)
 
 
 def test_the_cap_holds_under_discounting_and_in_the_intervals() -> None:

@@ -134,10 +134,15 @@ def simulate(config: SimulationConfig | None = None) -> Simulation:
     state = history.caseload
     row_of = pd.Series(np.arange(len(spells)), index=spells["_row"].to_numpy())
     rows = row_of[state.spell].to_numpy()
-    pension_months = months_to_pension(
-        history.clients["birth_date"].to_numpy()[state.client],
-        spells["start_date"].to_numpy()[rows],
-        state.months,
+    # a client on the caseload is on benefit now, so month d + 1 counts even when the
+    # pension date falls inside it (the contract's T > d; scoring uses the same rule)
+    pension_months = np.maximum(
+        months_to_pension(
+            history.clients["birth_date"].to_numpy()[state.client],
+            spells["start_date"].to_numpy()[rows],
+            state.months,
+        ),
+        1,
     )
     truth = ground_truth(
         process,
