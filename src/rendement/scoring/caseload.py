@@ -40,7 +40,6 @@ from rendement.hazard.design import PanelLike
 from rendement.model.hazard_model import HazardModel
 from rendement.output import atomic_folder_files
 from rendement.pension import months_to_pension_of, pension_dates
-from rendement.timeutil import months_between_arrays
 from rendement.reinflow.model import ReinflowModel
 from rendement.reinflow.total import TotalReturns
 from rendement.scoring.paths import ScoringTask, interval_bounds
@@ -56,6 +55,7 @@ from rendement.scoring.tables import (
     rounded_for_csv,
 )
 from rendement.scoring.type_weights import scoring_mixture
+from rendement.timeutil import months_between_arrays
 
 __all__ = [
     "RANKING_COLUMNS",
