@@ -47,7 +47,8 @@ SELECTIVE = [r for r, kw in BATTERY.items() if kw.get("selection") not in (None,
 #: Regimes where the acceptance is not met on seed 101, and why (issue 11 stays open).
 KNOWN = {
     "keuze-op-type": "the kind of trajectory is chosen on the unobserved type: one entry hazard "
-    "for every instrument cannot see it (needs an entry hazard per instrument)",
+    "for every instrument cannot see it, and the entry hazard per instrument (entry_hazard: "
+    "instrument, not the default) still leaves Jobhunt 3 months off",
     "afroming-eenmalig": "loonkostensubsidie off by 1.02 months (bound 1.0) on seed 101",
     "timing-per-instrument": "loonkostensubsidie off by 1.6 months on seed 101: entry timing by "
     "instrument with one entry hazard",
