@@ -178,7 +178,7 @@ def test_write_plan_failure_leaves_nothing(tmp_path, monkeypatch) -> None:
     score, cat, cap = crafted()
     plan = make_plan(score, cap, cat)
     calls = {"n": 0}
-    real = module._rounded
+    real = module.csv_rounded
 
     def failing(frame: pd.DataFrame) -> pd.DataFrame:
         calls["n"] += 1
@@ -186,7 +186,7 @@ def test_write_plan_failure_leaves_nothing(tmp_path, monkeypatch) -> None:
             raise OSError("disk full")
         return real(frame)
 
-    monkeypatch.setattr(module, "_rounded", failing)
+    monkeypatch.setattr(module, "csv_rounded", failing)
     out = tmp_path / "out"
     with pytest.raises(OSError):
         write_plan(plan, out)

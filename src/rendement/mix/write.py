@@ -24,6 +24,7 @@ from rendement.mix.notes import Note
 from rendement.mix.plan import MixPlan
 from rendement.mix.score import MixScore
 from rendement.output import atomic_folder_files
+from rendement.plan.plan import csv_rounded
 
 
 def write_mix(
@@ -57,23 +58,10 @@ def write_mix(
         frames["additivity.csv"] = check.table
     with atomic_folder_files(out) as stage:
         for name, frame in frames.items():
-            write_csv(_rounded(frame), stage / name, index=False)
+            write_csv(csv_rounded(frame), stage / name, index=False)
         write_mix_workbook(stage / WORKBOOK, mix, plan, comparison, check, notes, names or {})
     return [*(out / n for n in frames), out / WORKBOOK]
 
 
 #: The managers' workbook.
 WORKBOOK = "mix.xlsx"
-
-
-def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
-    """Euros to cents, months to 4 decimals (as the plan's files)."""
-    out = frame.copy()
-    for c in out.columns:
-        if not pd.api.types.is_float_dtype(out[c]):
-            continue
-        if "eur" in c:
-            out[c] = out[c].round(2)
-        elif "months" in c:
-            out[c] = out[c].round(4)
-    return out

@@ -105,11 +105,37 @@ def months_to_pension(
 
     ``months_between(inflow, pension date) - d``; :data:`NO_CAP` without a birth date.
     """
+    return np.maximum(_months_left(birth_dates, inflow_dates, months_on_benefit), 0)
+
+
+def caseload_months_to_pension(
+    birth_dates: pd.Series | np.ndarray,
+    inflow_dates: pd.Series | np.ndarray,
+    months_on_benefit: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Benefit months left for clients *on the caseload*, and who is already past the date.
+
+    A client on the caseload is on benefit now (the contract's ``T > d``), also in the
+    month in which the pension date falls (paid up to that date): at least month
+    ``d + 1`` counts, so expected remaining months stay positive. The second array marks
+    clients whose pension date lies before month ``d + 1`` (their spell should have ended).
+    Scoring and the simulator's truth both use this rule.
+    """
+    left = _months_left(birth_dates, inflow_dates, months_on_benefit)
+    return np.maximum(left, 1), left < 0
+
+
+def _months_left(
+    birth_dates: pd.Series | np.ndarray,
+    inflow_dates: pd.Series | np.ndarray,
+    months_on_benefit: np.ndarray,
+) -> np.ndarray:
+    """``months_between(inflow, pension date) - d``, unclipped; :data:`NO_CAP` when unknown."""
     when = pension_dates(birth_dates)
     inflow = pd.DatetimeIndex(pd.to_datetime(pd.Series(inflow_dates), errors="coerce"))
     left = months_between_arrays(inflow, when) - np.asarray(months_on_benefit, dtype=np.int64)
     missing = np.asarray(when.isna()) | np.asarray(inflow.isna())
-    return np.where(missing, NO_CAP, np.maximum(left, 0)).astype(np.int64)
+    return np.where(missing, NO_CAP, left).astype(np.int64)
 
 
 def months_to_pension_of(frame: pd.DataFrame) -> np.ndarray | None:

@@ -167,7 +167,7 @@ def write_plan(plan: Plan, out_dir: Path | str) -> list[Path]:
     frames = (plan.assignments, plan.summary_table(), plan.comparison)
     with atomic_folder_files(out) as stage:
         for name, frame in zip(names, frames, strict=True):
-            write_csv(_rounded(frame), stage / name, index=False)
+            write_csv(csv_rounded(frame), stage / name, index=False)
         write_place_prices(place_prices(plan), stage / PRICE_FILE)
     return [out / n for n in (*names, PRICE_FILE)]
 
@@ -338,7 +338,7 @@ def _model_kind(score: Any) -> str:
     return str(kind or "estimated")
 
 
-def _rounded(frame: pd.DataFrame) -> pd.DataFrame:
+def csv_rounded(frame: pd.DataFrame) -> pd.DataFrame:
     """Readable CSV numbers: euros 2 decimals, months 4, shares 6."""
     out = frame.copy()
     for c in out.columns:

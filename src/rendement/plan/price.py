@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from rendement.errors import RendementError, Violation
+from rendement.formatting import MONTH_NAMES
 from rendement.plan.optimize import _Problem  # the solver's own LP relaxation, run unpruned
 from rendement.plan.problem import PlanningProblem
 
@@ -55,22 +56,6 @@ PRICE_COLUMNS = (
 )
 
 _NUMBERS = ("places", "assigned", "places_left", "threshold_eur")
-
-#: Dutch month names (the plan's month in an advice).
-_MONTHS = (
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 class PlacePriceFileError(RendementError):
@@ -102,7 +87,7 @@ class PlacePrices:
         """``januari 2026`` (the plan's as-of month), or ``het laatste plan``."""
         if self.as_of is None:
             return "het laatste plan"
-        return f"{_MONTHS[self.as_of.month - 1]} {self.as_of.year}"
+        return f"{MONTH_NAMES[self.as_of.month - 1]} {self.as_of.year}"
 
 
 def place_prices(plan: Any, problem: PlanningProblem | None = None) -> PlacePrices:

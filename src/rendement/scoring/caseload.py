@@ -39,7 +39,7 @@ from rendement.formulas import write_csv
 from rendement.hazard.design import PanelLike
 from rendement.model.hazard_model import HazardModel
 from rendement.output import atomic_folder_files
-from rendement.pension import months_to_pension_of, pension_dates
+from rendement.pension import caseload_months_to_pension
 from rendement.reinflow.model import ReinflowModel
 from rendement.reinflow.total import TotalReturns
 from rendement.scoring.paths import ScoringTask, interval_bounds
@@ -55,7 +55,6 @@ from rendement.scoring.tables import (
     rounded_for_csv,
 )
 from rendement.scoring.type_weights import scoring_mixture
-from rendement.timeutil import months_between_arrays
 
 __all__ = [
     "RANKING_COLUMNS",
@@ -293,25 +292,21 @@ def _task(
 
 
 def _pension_months(frame: pd.DataFrame, warnings_out: list[str]) -> np.ndarray | None:
-    """Benefit months left before the AOW date, at least month ``d + 1``: a client on the
-    caseload is on benefit now (the contract's ``T > d``), also in the month in which the
-    pension date falls (paid up to that date), so expected remaining months stay positive.
-    Clients already past the pension date are counted in a warning (their spell should
-    have ended)."""
-    months = months_to_pension_of(frame)
-    if months is None:
+    """Benefit months left before the AOW date (:func:`caseload_months_to_pension`); clients
+    already past it are counted in a warning."""
+    if "birth_date" not in frame.columns or "inflow_date" not in frame.columns:
         return None
     d = pd.to_numeric(frame["months_on_benefit"], errors="coerce").fillna(0).to_numpy()
-    born = pd.to_datetime(frame["birth_date"], errors="coerce")
-    inflow = pd.to_datetime(frame["inflow_date"], errors="coerce")
-    past = months_between_arrays(pd.DatetimeIndex(inflow), pension_dates(born)) < d
+    months, past = caseload_months_to_pension(
+        frame["birth_date"], frame["inflow_date"], d.astype(np.int64)
+    )
     if past.any():
         warnings_out.append(
             f"{int(past.sum())} client(s) have passed the pension age (AOW) and are still on "
             "benefit in the data: check their end date; they are scored as leaving at the end "
             "of the coming month"
         )
-    return np.maximum(months, 1)
+    return months
 
 
 def _mixture(

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from rendement.model.hazard_model import HazardModel
-from rendement.pension import months_to_pension
+from rendement.pension import caseload_months_to_pension
 from rendement.simulate.config import SimulationConfig
 from rendement.simulate.parameters import TrueProcess, true_process
 from rendement.simulate.process import simulate_history
@@ -134,15 +134,10 @@ def simulate(config: SimulationConfig | None = None) -> Simulation:
     state = history.caseload
     row_of = pd.Series(np.arange(len(spells)), index=spells["_row"].to_numpy())
     rows = row_of[state.spell].to_numpy()
-    # a client on the caseload is on benefit now, so month d + 1 counts even when the
-    # pension date falls inside it (the contract's T > d; scoring uses the same rule)
-    pension_months = np.maximum(
-        months_to_pension(
-            history.clients["birth_date"].to_numpy()[state.client],
-            spells["start_date"].to_numpy()[rows],
-            state.months,
-        ),
-        1,
+    pension_months, _ = caseload_months_to_pension(  # the scoring's rule (month d + 1 counts)
+        history.clients["birth_date"].to_numpy()[state.client],
+        spells["start_date"].to_numpy()[rows],
+        state.months,
     )
     truth = ground_truth(
         process,
