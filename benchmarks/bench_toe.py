@@ -22,6 +22,10 @@ nothing.
     python benchmarks/bench_toe.py [--regime all|NAME[,NAME]] [--seeds 10] [--clients 25000]
                                    [--draws 100] [--time-spells 400000] [--skip-timing]
                                    [--csv PREFIX]
+    python benchmarks/bench_toe.py --summarise PREFIX1.csv PREFIX2.csv ...
+
+Runs may be split over processes (one regime each, ``--csv``) and summarised
+together afterwards.
 """
 
 from __future__ import annotations
@@ -65,6 +69,11 @@ def battery(regimes: list[str], seeds: list[int], clients: int, draws: int) -> p
                         ),
                         "fit_seconds": float(run.facts.get(f"{model}_seconds", np.nan)),
                         "mass_points": run.facts.get("mass_points") if model == "toe" else 1,
+                        # signed bias per instrument, to read a rare instrument over seeds
+                        **{
+                            f"bias:{code}": float(b)
+                            for code, b in zip(s["instrument"], s["bias"], strict=True)
+                        },
                     }
                 )
             print(
@@ -101,6 +110,14 @@ def summarise(table: pd.DataFrame) -> str:
         wide[cols].round(2).to_string(),
     ]
     toe = table[table["model"] == "toe"]
+    per = [c for c in toe.columns if c.startswith("bias:")]
+    if per:
+        signed = toe.groupby("regime", sort=False)[per].agg(["mean", "std"])
+        lines.append(
+            "timing-of-events, signed bias of months saved per instrument: mean over seeds "
+            "and its standard deviation (sampling error of one seed)"
+        )
+        lines.append(signed.round(2).to_string())
     lines.append(
         f"timing-of-events over all regimes and seeds: mean |bias| {toe['bias'].mean():.2f}, "
         f"share of regime-seeds within 0.5 on average {np.mean(toe['bias'] < 0.5):.0%}, "
@@ -152,7 +169,17 @@ def main() -> None:
     ap.add_argument("--time-spells", type=int, default=400_000)
     ap.add_argument("--skip-timing", action="store_true")
     ap.add_argument("--csv", default=None, help="write the per-seed table to PREFIX.csv")
+    ap.add_argument(
+        "--summarise",
+        nargs="+",
+        default=None,
+        metavar="CSV",
+        help="only print the summary of per-seed tables written earlier with --csv",
+    )
     args = ap.parse_args()
+    if args.summarise:
+        print(summarise(pd.concat([pd.read_csv(f) for f in args.summarise], ignore_index=True)))
+        return
     regimes = list(BATTERY) if args.regime == "all" else args.regime.split(",")
     unknown = [r for r in regimes if r not in BATTERY]
     if unknown:
