@@ -5,7 +5,8 @@
 #   make demo PORT=8100  serve on another port
 #   make test            create/update the environment, lint, type-check and run all tests
 #   make battery         the timing-of-events model on every regime of the simulator,
-#                        and the re-inflow model on Droomstad with 25,000 clients (against the exact truth too)
+#                        and the re-inflow model on Droomstad with 25,000 clients (against the exact truth too),
+#                        and the plan over combinations with a timing-of-events model (issue 18)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -48,7 +49,7 @@ test: venv lint
 
 # The timing-of-events model on every regime of the simulator (about 25 minutes on 2 cores).
 battery: venv
-	$(BIN)/python -m pytest -p no:xdist -m battery tests/test_toe_battery.py tests/test_reinflow_fit.py tests/test_reinflow_outcomes.py tests/test_reinflow_truth.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:xdist -m battery tests/test_toe_battery.py tests/test_reinflow_fit.py tests/test_reinflow_outcomes.py tests/test_reinflow_truth.py tests/test_mix_truth.py $(PYTEST_ARGS)
 
 bench: venv
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -262,7 +262,13 @@ def test_with_a_timing_of_events_model_the_mix_stays_additive_and_says_so(town) 
     notes = mix_notes(check, interactions, named, toe=True)
     assert any("timing-of-events" in n.dutch and "additief" in n.dutch for n in notes)
     assert any("ADD" in n.english for n in notes)
-    assert not any("timing-of-events" in n.dutch for n in mix_notes(plain, {}, named, toe=False))
+    default = mix_notes(plain, {}, named, toe=False)
+    assert not any("timing-of-events" in n.dutch for n in default)
+    assert any("--heterogeneity npmle" in n.english for n in default)
+    # a timing-of-events fit that found one type: nothing to recommend, and it says so
+    searched = mix_notes(plain, {}, named, toe=False, searched=True)
+    assert any("one type" in n.english and "één type" in n.dutch for n in searched)
+    assert not any("--heterogeneity npmle" in n.english for n in searched)
 
 
 def test_make_demo_writes_the_mix_workbook(town, tmp_path, capsys) -> None:
@@ -280,3 +286,47 @@ def test_make_demo_writes_the_mix_workbook(town, tmp_path, capsys) -> None:
     assert (tmp_path / "mix" / "mix_plan.csv").exists()
     readme = Path(__file__).resolve().parents[1].joinpath("README.md").read_text(encoding="utf-8")
     assert "| `demo/mix/mix.xlsx`" in readme
+
+
+def test_the_mix_scores_a_timing_of_events_model_with_posterior_type_weights(
+    town, tmp_path, capsys
+) -> None:
+    """``rendement mix`` with a model that carries mass points weighs every client's types
+    by the history of the current spell (as ``score_caseload`` does), not by the shares at
+    inflow, and says so; the default model's output recommends that model instead."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from rendement.contract import read_data_folder
+    from rendement.hazard.toe.posterior import caseload_type_weights
+    from rendement.mix import score_mix
+    from rendement.model.folder import load_model, save_model
+    from rendement.model.hazard_model import Heterogeneity
+    from rendement.panel import caseload_state
+
+    model = load_model(town["model"])
+    toe = replace(model, heterogeneity=Heterogeneity((0.0, -1.5), (0.5, 0.5)))
+    save_model(toe, tmp_path / "toe")
+    out = tmp_path / "mix"
+    assert main(args({**town, "model": tmp_path / "toe"}, out, "--no-check")) == 0
+    printed = capsys.readouterr().out
+    assert "posterior weights of the types" in printed and "--heterogeneity npmle" not in printed
+    written = pd.read_csv(out / "returns_mix.csv", keep_default_na=False, dtype={"client_id": str})
+
+    data = read_data_folder(town["data"])
+    as_of = pd.Timestamp("2026-01-01")
+    frame = caseload_state(data, as_of)
+    meters = ["reintegratie", "werk_direct", "handhaving"]
+    posterior = caseload_type_weights(toe, data, as_of)
+    assert posterior[:, 1].std() > 0.05  # the histories differ, and so do the weights
+    expected = score_mix(toe, frame, meters, type_weights=posterior).returns
+    np.testing.assert_allclose(written["net_return_eur"], expected["net_return_eur"], atol=0.01)
+    at_inflow = np.tile(np.array([[0.5, 0.5]]), (len(frame), 1))
+    shares = score_mix(toe, frame, meters, type_weights=at_inflow).returns
+    assert np.abs(written["net_return_eur"] - shares["net_return_eur"]).max() > 100
+
+    assert main(args(town, tmp_path / "plain", "--no-check")) == 0
+    printed = capsys.readouterr().out
+    assert "rendement fit --heterogeneity npmle" in printed
+    assert "posterior weights of the types" not in printed

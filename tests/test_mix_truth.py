@@ -8,6 +8,14 @@ model (``data-truth/model``) with each client's true posterior type weights,
 scored by the same code (whose single-instrument returns equal the simulator's
 own truth table, checked here). Figures are printed for the README.
 
+With unobserved heterogeneity (Droomstad's default: caseworkers select on the
+type) the default model's effects are biased and its plan falls short of the
+97% asked; the plan is then made with a timing-of-events model
+(``heterogeneity="npmle"``, over all instruments) scored through the product's own
+path (:func:`rendement.mix.caseload.score_mix_caseload`: each client's posterior
+type weights given the history of the current spell). That fit takes minutes at
+25,000 clients, so those cases are in ``make battery``, not ``make test``.
+
 The additivity check must flag an interaction that the simulator put in, and
 flag nothing in the additive world.
 """
@@ -25,6 +33,7 @@ from simcache import get_simulation
 from rendement.contract import read_data_folder
 from rendement.mix import score_mix
 from rendement.mix.additivity import check_additivity
+from rendement.mix.caseload import has_mass_points, score_mix_caseload
 from rendement.mix.plan import plan_mix
 from rendement.mix.separate import compare_with_separate, separate_plans, value_with
 from rendement.model.fitting import fit_model
@@ -40,31 +49,41 @@ PLACES_SHARE = 0.08
 INTERACTION = -0.5  # jobhunt after Werk Direct: less than the two effects added
 
 
-def _fit(data):
+def _fit(data, heterogeneity="none"):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return fit_model(data, meter="reintegratie")[0]
+        return fit_model(data, meter="reintegratie", heterogeneity=heterogeneity)[0]
 
 
 @functools.cache
 def droomstad(heterogeneity: bool):
+    """The town, its true returns of every combination, the simulator's table and places."""
     town = get_simulation(clients=CLIENTS, seed=SEED, heterogeneity=heterogeneity)
     data = read_data_folder(town.data_dir)
-    model = _fit(data)
     frame = caseload_state(data, data.extraction_date)
-    estimated = score_mix(model, frame, METERS)
     truth_model = load_model(town.truth_dir / "model", verify_signature=False)
     caseload = pd.read_csv(town.truth_dir / "caseload.csv", dtype={"client_id": str})
     caseload = caseload.set_index("client_id").loc[frame["client_id"].astype(str)]
     weights = caseload[[c for c in caseload.columns if c.startswith("posterior_type_")]]
     truth = score_mix(truth_model, frame, METERS, type_weights=weights.to_numpy())
     table = pd.read_csv(town.truth_dir / "returns.csv", dtype={"client_id": str})
-    catalogue = model.instruments
-    free = int((~estimated.clients["running"]).sum())
+    catalogue = data.instruments  # the fitted models carry the same catalogue
+    free = int((~truth.clients["running"]).sum())
     yearly = pd.to_numeric(catalogue["capacity"], errors="coerce").fillna(0).to_numpy()
     places = np.floor(yearly / yearly.sum() * PLACES_SHARE * free).astype(int)
     capacity = pd.DataFrame({"instrument": catalogue["instrument"], "places": places})
-    return estimated, truth, table, capacity
+    return data, truth, table, capacity
+
+
+@functools.cache
+def estimated_mix(heterogeneity: bool, model_kind: str):
+    """The returns of every combination as ``rendement mix`` scores them with a model fitted
+    on the town (``none``: the default model; ``npmle``: a timing-of-events model)."""
+    data, truth, _, _ = droomstad(heterogeneity)
+    model = _fit(data, model_kind)
+    estimated = score_mix_caseload(data, model, data.extraction_date, METERS)
+    assert estimated.clients["client_id"].tolist() == truth.clients["client_id"].tolist()
+    return model, estimated
 
 
 @pytest.mark.parametrize("heterogeneity", [False, True])
@@ -81,12 +100,29 @@ def test_the_true_returns_of_single_instruments_are_the_simulator_s(heterogeneit
     np.testing.assert_allclose(both["net_return_eur"], both["net_return_eur_sim"], atol=1e-3)
 
 
+TOE = pytest.mark.battery  # a timing-of-events fit at 25,000 clients takes minutes
+
+
 @pytest.mark.parametrize(
-    ("heterogeneity", "budget_share", "least"),
-    [(False, None, 0.97), (False, 0.5, 0.97), (True, None, 0.90)],
+    ("heterogeneity", "model_kind", "budget_share", "least"),
+    [
+        (False, "none", None, 0.97),
+        (False, "none", 0.5, 0.97),
+        # the default model under selection on the unobserved type: biased effects, short of
+        # the 97% asked (95.5% when measured); kept as a floor, the remedy is the next cases
+        (True, "none", None, 0.90),
+        pytest.param(True, "npmle", None, 0.97, marks=TOE),
+        pytest.param(True, "npmle", 0.5, 0.97, marks=TOE),
+    ],
 )
-def test_the_plan_over_combinations_against_the_truth(heterogeneity, budget_share, least) -> None:
-    estimated, truth, _, capacity = droomstad(heterogeneity)
+def test_the_plan_over_combinations_against_the_truth(
+    heterogeneity, model_kind, budget_share, least
+) -> None:
+    _, truth, _, capacity = droomstad(heterogeneity)
+    model, estimated = estimated_mix(heterogeneity, model_kind)
+    # with heterogeneity the timing-of-events fit must find the types (else this is the
+    # default model again and the case tests nothing new)
+    assert has_mass_points(model) == (model_kind == "npmle")
     budget = None
     if budget_share is not None:
         budget = budget_share * float(plan_mix(truth, capacity).totals["expected_cost_eur"])
@@ -104,7 +140,7 @@ def test_the_plan_over_combinations_against_the_truth(heterogeneity, budget_shar
     apart = value_with(separate, truth.returns)
     comparison = compare_with_separate(plan, separate)
     print(
-        f"\nheterogeneity={heterogeneity} budget={budget}: true optimum EUR {best:,.0f}; "
+        f"\nheterogeneity={heterogeneity} model={model_kind} budget={budget}: true optimum EUR {best:,.0f}; "
         f"plan over combinations EUR {got:,.0f} ({got / best:.1%}), "
         f"{int(plan.totals['combinations'])} clients with a combination; separate plans EUR "
         f"{apart:,.0f} ({apart / best:.1%}); estimated gain of the mix EUR "

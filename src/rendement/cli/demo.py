@@ -139,14 +139,13 @@ def _lists_and_plan(out: Path, data: object, model: object, score: object) -> No
 
 def _mix(out: Path, data: object, model: object, as_of: object) -> None:
     """The optimal mix of the three meters (``rendement mix``) in demo/mix/."""
-    from rendement.mix import score_mix
     from rendement.mix.additivity import check_additivity, model_with_interactions
+    from rendement.mix.caseload import has_mass_points, score_mix_caseload
     from rendement.mix.notes import mix_notes, names_of, spec_interactions
     from rendement.mix.plan import plan_mix
     from rendement.mix.separate import compare_with_separate, separate_plans
     from rendement.mix.write import write_mix
     from rendement.model.hazard_model import HazardModel
-    from rendement.panel import caseload_state
 
     t = _step("Planning the mix of the three meters (home visit, Werk Direct, trajectory)")
     meters = ["reintegratie", "werk_direct", "handhaving"]
@@ -164,19 +163,24 @@ def _mix(out: Path, data: object, model: object, as_of: object) -> None:
     named = spec_interactions(fitted, meters)  # the specification's interactions, if any
     check = check_additivity(data, fitted, meters, named=named)  # type: ignore[arg-type]
     scoring, interactions = model_with_interactions(model, check)  # type: ignore[arg-type]
-    frame = caseload_state(data, pd.Timestamp(as_of))  # type: ignore[arg-type]
-    mix = score_mix(
+    mix = score_mix_caseload(
+        data,  # type: ignore[arg-type]
         scoring,
-        frame,
+        pd.Timestamp(as_of),  # type: ignore[arg-type]
         meters,
-        as_of=pd.Timestamp(as_of),  # type: ignore[arg-type]
         interactions=interactions,
     )
     plan = plan_mix(mix, capacity)
     comparison = compare_with_separate(plan, separate_plans(mix, capacity))
-    toe = fitted.heterogeneity is not None and len(fitted.heterogeneity.locations) > 1
     names = names_of(fitted)
-    notes = mix_notes(check, interactions, named, toe=toe, names=names)
+    notes = mix_notes(
+        check,
+        interactions,
+        named,
+        toe=has_mass_points(fitted),
+        names=names,
+        searched=fitted.metadata.heterogeneity == "npmle",
+    )
     write_mix(mix, plan, comparison, out / "mix", check, notes=notes, names=names)
     totals = plan.totals
     print(

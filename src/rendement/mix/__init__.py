@@ -2,6 +2,8 @@
 
 * :mod:`rendement.mix.combos` -- combinations of at most one instrument per meter, scheduled;
 * :mod:`rendement.mix.score` -- their returns per client (:func:`score_mix`, ``returns_mix.csv``);
+* :mod:`rendement.mix.caseload` -- the same for the caseload of a data folder, with each
+  client's posterior type weights for a timing-of-events model (:func:`score_mix_caseload`);
 * :mod:`rendement.mix.plan` -- the plan over combinations under every instrument's places
   and a budget, and its comparison with planning each meter separately;
 * :mod:`rendement.mix.additivity` -- does the data support adding the effects of two

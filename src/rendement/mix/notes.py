@@ -77,9 +77,11 @@ def mix_notes(
     *,
     toe: bool,
     names: Mapping[str, str] | None = None,
+    searched: bool = False,
 ) -> list[Note]:
     """The notes of the module docstring, in the order a reader needs them (the Dutch ones
-    with the instruments' ``names`` by code, where given)."""
+    with the instruments' ``names`` by code, where given). ``toe``: the model has mass
+    points; ``searched``: its fit looked for them (``heterogeneity: npmle``), found or not."""
     notes: list[Note] = []
     if interactions:
         terms = ", ".join(f"{k} {v:+.3f}" for k, v in interactions.items())
@@ -109,17 +111,7 @@ def mix_notes(
                         "opgeteld.",
                     )
                 )
-    if toe:
-        notes.append(
-            Note(
-                "Timing-of-events model (mass points): the combinations ADD the instruments' "
-                "effects on the log-hazard scale; the check's interactions are not used "
-                "(the refit has no mass points).",
-                "Dit is een timing-of-events-model (met onbekende klanttypen): de combinaties "
-                "tellen de effecten van de instrumenten op (additief model). Interacties uit "
-                "de toets of de specificatie worden bij dit model niet gebruikt.",
-            )
-        )
+    notes.append(_model_note(toe=toe, searched=searched))
     if check is not None:
         notes.append(
             Note(
@@ -139,3 +131,43 @@ def mix_notes(
             )
         )
     return notes
+
+
+def _model_note(*, toe: bool, searched: bool) -> Note:
+    """What the kind of model means for the combinations (see :func:`mix_notes`)."""
+    if toe:
+        return Note(
+            "Timing-of-events model (mass points): every client is scored with the "
+            "posterior weights of the types given the history of the current spell. The "
+            "combinations ADD the instruments' effects on the log-hazard scale; the check's "
+            "interactions are not used (the refit has no mass points). Only the start of "
+            "the model's own meter's instruments is modelled with the type; the other "
+            "meters' instruments are taken as assigned on what the data show.",
+            "Dit is een timing-of-events-model (met onbekende klanttypen): elke klant "
+            "krijgt de kansen op de typen die passen bij het verloop van de huidige "
+            "uitkering. De combinaties tellen de effecten van de instrumenten op (additief "
+            "model). Interacties uit de toets of de specificatie worden bij dit model niet "
+            "gebruikt. Alleen de start van de instrumenten van de eigen meter van het model "
+            "hangt in het model af van het type; van de andere meters is aangenomen dat ze "
+            "worden ingezet op wat de gegevens laten zien.",
+        )
+    if searched:
+        return Note(
+            "The timing-of-events fit found no unobserved heterogeneity (one type): the "
+            "combinations use the default model's effects.",
+            "Het timing-of-events-model vond geen onbekende klanttypen (één type): de "
+            "combinaties gebruiken de effecten van het standaardmodel.",
+        )
+    return Note(
+        "Default model (no unobserved heterogeneity): where caseworkers assign "
+        "instruments on what the data do not show, its effects are biased and so are "
+        "the combinations and the plan. Fit the model with `rendement fit "
+        "--heterogeneity npmle` and plan the mix with it; where the data show no such "
+        "heterogeneity it gives the default model back.",
+        "Dit is het standaardmodel (zonder onbekende klanttypen). Zetten klantmanagers "
+        "instrumenten in op wat de gegevens niet laten zien, dan zijn de effecten "
+        "vertekend en daarmee ook de combinaties en het plan. Laat de analist het model "
+        "schatten met onbekende klanttypen (rendement fit --heterogeneity npmle) en de "
+        "mix daarmee plannen; blijken er geen zulke verschillen te zijn, dan geeft dat "
+        "het standaardmodel terug.",
+    )
