@@ -138,3 +138,31 @@ def test_singular_information_is_reported() -> None:
     assert isinstance(cov, Covariance)
     problems = information_problems(cov)
     assert problems and "not positive definite" in problems[0]
+
+
+def test_a_client_sample_keeps_whole_clients_and_their_likelihood() -> None:
+    data = simulate_timing_data(3000, TRUTH, seed=31, spells_per_client=2)
+    sample = data.client_sample(2000, seed=4)
+    assert 1500 < sample.n_spells < 2500
+    kept = np.isin(data.cluster, np.unique(sample.cluster))
+    assert kept.sum() == sample.n_spells  # every spell of a chosen client, none other
+    assert data.client_sample(data.n_spells, seed=4) is data
+    # each spell's log-likelihood in the sample is the same spell's in the full data
+    lik_full, lik_small = MixtureLikelihood(data, 2), MixtureLikelihood(sample, 2)
+    theta = np.random.default_rng(2).normal(scale=0.3, size=lik_full.n_params)
+    theta[: lik_full.n_beta + lik_full.n_gamma] -= 1.5
+    full = lik_full.evaluate(theta, order=0).spell_loglik
+    small = lik_small.evaluate(theta, order=0).spell_loglik
+    np.testing.assert_allclose(small, full[kept], rtol=1e-12)
+
+
+def test_screening_on_a_sample_finds_the_same_maximum(mixture_fit, monkeypatch) -> None:
+    """Large data: starting values screened on a sample of clients, the best maximised on
+    all spells, reach the maximum the screening on all spells reaches."""
+    from rendement.hazard.toe import npmle
+
+    data, path = mixture_fit
+    monkeypatch.setattr(npmle, "SCREEN_SPELLS", data.n_spells // 5)
+    sampled = search_mass_points(data, max_points=2, n_starts=3, seed=0)
+    assert sampled.steps[1].n_points == 2
+    assert sampled.steps[1].loglik == pytest.approx(path.steps[1].loglik, abs=0.05)

@@ -102,23 +102,33 @@ class _RowPieces:
 
 
 def _row_pieces(rows: EquationRows, coef: np.ndarray, v: np.ndarray, order: int) -> _RowPieces:
+    """Per row and type: log f, and its first and second derivatives in eta.
+
+    Every row contributes ``-stays * u`` (``u = exp(eta)``); only the rows with the
+    event add ``log h`` and its derivatives (``h = 1 - exp(-u)``), so those are
+    computed on the event rows alone (a minority: at most one per spell and equation).
+    """
     eta = np.asarray(rows.exog @ coef).ravel()
     e = np.clip(eta[:, None] + (v[None, :] if v.ndim == 1 else v), *ETA_BOUNDS)
     u = np.exp(e)
-    h = -np.expm1(-u)
-    ev = rows.events[:, None]
-    st = rows.stays[:, None]
+    su = rows.stays[:, None] * u
+    hit = rows.event_rows
+    ev = rows.events[hit, None]
+    u_e = u[hit]
+    h_e = -np.expm1(-u_e)
     with np.errstate(divide="ignore"):
-        log_h = np.log(h)
-    ll = np.where(ev > 0, ev * log_h, 0.0) - st * u
+        ll = -su
+        ll[hit] += ev * np.log(h_e)
     if order < 1:
         return _RowPieces(ll, None, None)
-    a1 = u / np.expm1(u)
-    a1 = np.where(u > 0, a1, 1.0)
-    d1 = ev * a1 - st * u
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a1 = np.where(u_e > 0, u_e / np.expm1(u_e), 1.0)
+    d1 = -su
+    d1[hit] += ev * a1
     d2 = None
     if order >= 2:
-        d2 = -(ev * a1 * (u / h - 1.0) + st * u)
+        d2 = -su
+        d2[hit] -= ev * a1 * (u_e / h_e - 1.0)
     return _RowPieces(ll, d1, d2)
 
 

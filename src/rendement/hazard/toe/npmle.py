@@ -51,6 +51,9 @@ MIN_PROBABILITY = 1e-3
 MIN_SPELLS = 5.0
 #: Newton-decrement tolerance (per spell) for screening starting values.
 SCREEN_TOL = 1e-5
+#: Spells above which starting values are ranked and screened on a random sample of whole
+#: clients of about this size (the best start is then maximised on all spells).
+SCREEN_SPELLS = 50_000
 #: Two points closer than this in every location coincide.
 MERGE_DISTANCE = 0.05
 
@@ -294,18 +297,24 @@ def _search(
     say(f"1 mass point: log-likelihood {first.loglik:.2f}")
     chosen = 0
     stop = f"reached max_points = {max_points}"
+    screen_data = data.client_sample(SCREEN_SPELLS, seed)
     for K in range(2, max_points + 1):
         t0 = time.perf_counter()
         prev = steps[chosen]
-        prev_lik = MixtureLikelihood(data, K - 1)
         lik = MixtureLikelihood(data, K)
-        cands = _candidates(prev_lik, prev.maximum.theta, lik, rng, n_random, n_starts)
+        # starting values are ranked and screened on a sample of clients when the data are
+        # large (the same for every K); the best are then maximised on all spells
+        prev_small = MixtureLikelihood(screen_data, K - 1)
+        small = MixtureLikelihood(screen_data, K)
+        cands = _candidates(prev_small, prev.maximum.theta, small, rng, n_random, n_starts)
         if not cands:
             stop = f"no starting value for mass point {K} gives a finite likelihood"
             break
         # every start: the mass points with the coefficients held (cheap); then the best
         # ``n_full`` starts in full, and the best of those
-        screened = [maximise(lik, c, tol=SCREEN_TOL, mixture_only=True, max_iter=30) for c in cands]
+        screened = [
+            maximise(small, c, tol=SCREEN_TOL, mixture_only=True, max_iter=30) for c in cands
+        ]
         order = np.argsort([-m.loglik for m in screened])[:n_full]
         maxima = [maximise(lik, screened[i].theta) for i in order]
         best = max(maxima, key=lambda m: m.loglik)

@@ -15,7 +15,8 @@ of every row. :func:`collapse_runs` does the within-spell collapse.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import functools
+from dataclasses import dataclass, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -66,6 +67,11 @@ class EquationRows:
     @property
     def n_terms(self) -> int:
         return len(self.columns)
+
+    @functools.cached_property
+    def event_rows(self) -> np.ndarray:
+        """Indices of the rows with an event (the likelihood's ``log h`` terms)."""
+        return np.flatnonzero(self.events > 0)
 
     @property
     def n_events(self) -> int:
@@ -125,6 +131,30 @@ class TimingData:
     @property
     def n_clients(self) -> int:
         return int(len(np.unique(self.cluster)))
+
+    def client_sample(self, max_spells: int, seed: int) -> TimingData:
+        """A random sample of whole clients (all their spells) with about ``max_spells``
+        spells, spells renumbered ``0..S'-1``; ``self`` when it is not larger."""
+        if self.n_spells <= max_spells:
+            return self
+        clients = np.unique(self.cluster)
+        share = max_spells / self.n_spells
+        rng = np.random.default_rng(seed)
+        chosen = clients[rng.random(len(clients)) < share]
+        keep = np.isin(self.cluster, chosen)
+        new_id = np.cumsum(keep) - 1
+
+        def take(rows: EquationRows) -> EquationRows:
+            part = rows.subset(rows=keep[rows.spell])
+            return replace(part, spell=new_id[part.spell])
+
+        return TimingData(
+            take(self.outflow),
+            None if self.entry is None else take(self.entry),
+            int(keep.sum()),
+            self.cluster[keep],
+            self.entry_channels,
+        )
 
 
 def collapse_runs(spell: np.ndarray, keys: np.ndarray) -> np.ndarray:
