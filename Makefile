@@ -49,7 +49,7 @@ test: venv lint
 
 # The timing-of-events model on every regime of the simulator (about 25 minutes on 2 cores).
 battery: venv
-	$(BIN)/python -m pytest -p no:xdist -m battery tests/test_toe_battery.py tests/test_reinflow_fit.py tests/test_reinflow_outcomes.py tests/test_reinflow_truth.py tests/test_mix_truth.py $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -p no:xdist -rA -m battery tests/test_toe_battery.py tests/test_reinflow_fit.py tests/test_reinflow_outcomes.py tests/test_reinflow_truth.py tests/test_mix_truth.py $(PYTEST_ARGS)
 
 bench: venv
 	@for b in benchmarks/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -146,7 +146,11 @@ def time_fit(spells: int) -> None:
         default = fit_hazard(panel, spec, instruments_catalogue=data.instruments)
         t0 = time.perf_counter()
         res = fit_timing_of_events(
-            panel, spec, instruments_catalogue=data.instruments, default=default
+            panel,
+            spec,
+            instruments_catalogue=data.instruments,
+            default=default,
+            progress=lambda msg: print(f"  {time.perf_counter() - t0:.0f} s: {msg}", flush=True),
         )
     seconds = time.perf_counter() - t0
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2

@@ -70,9 +70,23 @@ def _run(regime: str) -> RegimeRun:
     return run_regime(regime, clients=CLIENTS, seed=SEED, interval=0.9, draws=100)
 
 
+def _report(regime: str, run: RegimeRun) -> None:
+    """One line of figures for the README's table (shown with ``pytest -rA``)."""
+    toe = run.saved[run.saved["model"] == "toe"]
+    covered = float((toe["coverage"] * toe["clients"]).sum() / toe["clients"].sum())
+    worst = run.saved_bias("toe").abs().idxmax()
+    print(
+        f"{regime}: mean |bias| default {run.mean_abs_bias('default'):.2f}, "
+        f"timing-of-events {run.mean_abs_bias('toe'):.2f}; worst {worst} "
+        f"{run.saved_bias('toe')[worst]:+.2f}; 90% intervals cover {covered:.0%}; "
+        f"{run.facts.get('mass_points')} mass points; fit {run.facts.get('toe_seconds', 0):.0f} s"
+    )
+
+
 @pytest.mark.parametrize("regime", _regimes())
 def test_months_saved_are_right_in_every_regime(regime: str) -> None:
     run = _run(regime)
+    _report(regime, run)
     if regime in SELECTIVE:  # the check can fail: the default model is biased here
         assert run.mean_abs_bias("default") > 1.0, run.saved_bias("default").round(2).to_dict()
     toe = run.saved[run.saved["model"] == "toe"]
@@ -86,6 +100,7 @@ def test_months_saved_are_right_in_every_regime(regime: str) -> None:
 
 def test_no_harm_without_unobserved_heterogeneity() -> None:
     run = _run("geen-heterogeniteit")
+    _report("geen-heterogeniteit", run)
     toe, default = run.saved_bias("toe"), run.saved_bias("default")
     assert (toe - default).abs().max() < 0.1, (toe - default).round(3).to_dict()
 
