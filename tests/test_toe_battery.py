@@ -49,9 +49,10 @@ KNOWN = {
     "keuze-op-type": "the kind of trajectory is chosen on the unobserved type: one entry hazard "
     "for every instrument cannot see it, and the entry hazard per instrument (entry_hazard: "
     "instrument, not the default) still leaves Jobhunt 3 months off",
-    "afroming-eenmalig": "loonkostensubsidie off by 1.02 months (bound 1.0) on seed 101",
-    "timing-per-instrument": "loonkostensubsidie off by 1.6 months on seed 101: entry timing by "
-    "instrument with one entry hazard",
+    "afroming-eenmalig": "loonkostensubsidie off by 1.02 months (bound 1.0) on seed 101; over 10 "
+    "seeds at 10,000 clients +0.41 with a standard deviation of 1.18 (a rarely used instrument)",
+    "timing-per-instrument": "loonkostensubsidie off by 1.6 months on seed 101; over 10 seeds "
+    "at 10,000 clients -0.35 with a standard deviation of 1.21 (a rarely used instrument)",
 }
 
 
