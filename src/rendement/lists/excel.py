@@ -22,12 +22,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.styles import Font, NamedStyle, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from rendement.formulas import as_text
+from rendement.lists.cells import cell, header_style
 from rendement.lists.printing import header_height, print_setup
 from rendement.lists.tables import GROUP_WORDS, Lists
 
@@ -38,7 +37,6 @@ SUMMARY_TABLE_ROW = 8
 
 #: Fill colour of each outflow group (light green, light yellow, light orange).
 GROUP_COLOURS = {1: "E2EFDA", 2: "FFF2CC", 3: "FCE4D6"}
-HEADER_COLOUR = "1F4E78"
 
 #: Excel number format per kind of column.
 NUMBER_FORMATS = {
@@ -112,12 +110,7 @@ def _styles(wb: Workbook) -> dict[tuple[Any, str], str]:
         bold = f"rendement_{group or 0}_bold"
         wb.add_named_style(NamedStyle(name=bold, fill=fill, font=Font(bold=True)))
         names[(group, "bold")] = bold
-    header = NamedStyle(
-        name="rendement_header",
-        font=Font(bold=True, color="FFFFFF"),
-        fill=PatternFill("solid", fgColor=HEADER_COLOUR),
-        alignment=Alignment(wrap_text=True, vertical="center"),
-    )
+    header = header_style("rendement_header")
     wb.add_named_style(header)
     names[(None, "header")] = header.name
     wb.add_named_style(NamedStyle(name="rendement_title", font=Font(bold=True, size=14)))
@@ -125,13 +118,6 @@ def _styles(wb: Workbook) -> dict[tuple[Any, str], str]:
     wb.add_named_style(NamedStyle(name="rendement_warning", font=Font(bold=True, color="C00000")))
     names[(None, "warning")] = "rendement_warning"
     return names
-
-
-def _cell(ws: WriteOnlyWorksheet, value: Any, style: str | None = None) -> WriteOnlyCell:
-    cell = as_text(WriteOnlyCell(ws, value=value))
-    if style is not None:
-        cell.style = style
-    return cell
 
 
 def _list_sheet(
@@ -150,18 +136,18 @@ def _list_sheet(
     ws.freeze_panes = "C2" if len(headers) > 2 else "A2"
     print_setup(ws, title=f"Lijstwerk rendementmeter - {title}")
     ws.row_dimensions[1].height = header_height(headers, widths)
-    ws.append([_cell(ws, h, styles[(None, "header")]) for h in headers])
+    ws.append([cell(ws, h, styles[(None, "header")]) for h in headers])
     groups = frame["uitstroomgroep"].to_numpy() if "uitstroomgroep" in frame.columns else None
     columns = [_python_values(frame[h], k) for h, k in zip(headers, col_kinds, strict=True)]
     # one styled cell per (outflow group, column), reused for every row: a write-only sheet
     # writes each row out when it is appended, so only the values change
-    rows = {g: [_cell(ws, None, styles[(g, k)]) for k in col_kinds] for g in (None, 1, 2, 3)}
+    rows = {g: [cell(ws, None, styles[(g, k)]) for k in col_kinds] for g in (None, 1, 2, 3)}
     for i, values in enumerate(zip(*columns, strict=True)):
         g = int(groups[i]) if groups is not None and int(groups[i]) in GROUP_COLOURS else None
         cells = rows[g]
-        for cell, v in zip(cells, values, strict=True):
-            cell.value = v
-            as_text(cell)  # a string is never a formula (issue 13)
+        for slot, v in zip(cells, values, strict=True):
+            slot.value = v
+            as_text(slot)  # a string is never a formula (issue 13)
         ws.append(cells)
     last = get_column_letter(max(1, len(headers)))
     ws.auto_filter.ref = f"A1:{last}{len(frame) + 1}"
@@ -181,31 +167,31 @@ def _summary_sheet(wb: Workbook, lists: Lists, styles: dict[tuple[Any, str], str
     as_of = lists.as_of.date().isoformat() if lists.as_of is not None else "-"
     by = {None: "hele caseload", "district": "per wijk", "caseworker": "per klantmanager"}[lists.by]
     kind_style = styles[(None, "warning")] if lists.model_kind != "estimated" else None
-    ws.append([_cell(ws, f"Lijstwerk rendementmeter - peildatum {as_of}", styles[(None, "title")])])
-    ws.append([_cell(ws, "peildatum", styles[(None, "bold")]), as_of])
-    ws.append([_cell(ws, "modelversie", styles[(None, "bold")]), _cell(ws, lists.model_version)])
+    ws.append([cell(ws, f"Lijstwerk rendementmeter - peildatum {as_of}", styles[(None, "title")])])
+    ws.append([cell(ws, "peildatum", styles[(None, "bold")]), as_of])
+    ws.append([cell(ws, "modelversie", styles[(None, "bold")]), cell(ws, lists.model_version)])
     ws.append(
         [
-            _cell(ws, "soort model", styles[(None, "bold")]),
-            _cell(ws, lists.model_kind_words, kind_style),
+            cell(ws, "soort model", styles[(None, "bold")]),
+            cell(ws, lists.model_kind_words, kind_style),
         ]
     )
-    ws.append([_cell(ws, "indeling", styles[(None, "bold")]), by])
-    ws.append([_cell(ws, "klanten in de caseload", styles[(None, "bold")]), len(lists.total)])
+    ws.append([cell(ws, "indeling", styles[(None, "bold")]), by])
+    ws.append([cell(ws, "klanten in de caseload", styles[(None, "bold")]), len(lists.total)])
     ws.append([])
-    ws.append([_cell(ws, h, styles[(None, "header")]) for h in headers])
+    ws.append([cell(ws, h, styles[(None, "header")]) for h in headers])
     columns = [_python_values(table[h], k) for h, k in zip(headers, col_kinds, strict=True)]
     groups = table["uitstroomgroep"].tolist()
     for i in range(len(table)):
         g = int(groups[i]) if str(groups[i]).isdigit() else None
         ws.append(
             [
-                _cell(ws, col[i], styles[(g, col_kinds[j])] if g else styles[(None, col_kinds[j])])
+                cell(ws, col[i], styles[(g, col_kinds[j])] if g else styles[(None, col_kinds[j])])
                 for j, col in enumerate(columns)
             ]
         )
     ws.append([])
-    ws.append([_cell(ws, "Toelichting", styles[(None, "bold")])])
+    ws.append([cell(ws, "Toelichting", styles[(None, "bold")])])
     # long texts in lines of a printed page's width (text beyond the last column is cut off)
     room = max(40, int(sum(widths[1:]) * 0.95))
     for term, meaning in EXPLANATION:
@@ -215,7 +201,7 @@ def _summary_sheet(wb: Workbook, lists: Lists, styles: dict[tuple[Any, str], str
             ws.append([term if k == 0 else "", line])
     if lists.warnings:
         ws.append([])
-        ws.append([_cell(ws, "Opmerkingen bij de berekening", styles[(None, "bold")])])
+        ws.append([cell(ws, "Opmerkingen bij de berekening", styles[(None, "bold")])])
         for w in lists.warnings:
             for line in textwrap.wrap(w, room):
                 ws.append(["", line])

@@ -23,13 +23,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, NamedStyle, PatternFill
+from openpyxl.styles import Font, NamedStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from rendement.formatting import date_text, integer, money
 from rendement.formulas import as_text
+from rendement.lists.cells import cell, header_style
 from rendement.lists.printing import header_height, print_setup
 from rendement.mix.additivity import AdditivityCheck
 from rendement.mix.combos import JOIN
@@ -45,7 +45,6 @@ CHECK_SHEET = "Toets optelbaarheid"
 NAME_JOIN = " + "
 #: What a client without a planned instrument gets.
 NONE_WORD = "geen instrument"
-HEADER_COLOUR = "1F4E78"
 FORMATS = {"text": "General", "int": "#,##0", "eur": '"€" #,##0', "dec": "#,##0.0", "p": "0.000"}
 METER_WORDS = {
     "reintegratie": "re-integratie",
@@ -188,29 +187,29 @@ def _summary(
     bold = styles["bold"]
     meters = ", ".join(METER_WORDS.get(m, m) for m in mix.meters)
     rows: list[list[Any]] = [
-        [_cell(ws, f"Optimale mix van instrumenten - peildatum {as_of}", styles["title"])],
-        [_cell(ws, "peildatum", bold), as_of],
-        [_cell(ws, "modelversie", bold), _cell(ws, mix.model_version)],
-        [_cell(ws, "meters", bold), meters],
+        [cell(ws, f"Optimale mix van instrumenten - peildatum {as_of}", styles["title"])],
+        [cell(ws, "peildatum", bold), as_of],
+        [cell(ws, "modelversie", bold), cell(ws, mix.model_version)],
+        [cell(ws, "meters", bold), meters],
         [
-            _cell(ws, "combinaties per klant", bold),
+            cell(ws, "combinaties per klant", bold),
             f"{len(mix.combinations)} (losse instrumenten meegeteld)",
         ],
         [],
-        [_cell(ws, "Het plan over combinaties", bold)],
-        ["klanten zonder lopend instrument", _cell(ws, int(t["clients"]), styles["int"])],
-        ["klanten met een instrument in het plan", _cell(ws, int(t["assigned"]), styles["int"])],
-        ["  waarvan met een combinatie", _cell(ws, int(t["combinations"]), styles["int"])],
-        ["netto rendement", _cell(ws, float(t["net_return_eur"]), styles["eur"])],
-        ["bespaarde uitkeringsmaanden", _cell(ws, float(t["months_saved"]), styles["dec"])],
-        ["verwachte kosten", _cell(ws, float(t["expected_cost_eur"]), styles["eur"])],
+        [cell(ws, "Het plan over combinaties", bold)],
+        ["klanten zonder lopend instrument", cell(ws, int(t["clients"]), styles["int"])],
+        ["klanten met een instrument in het plan", cell(ws, int(t["assigned"]), styles["int"])],
+        ["  waarvan met een combinatie", cell(ws, int(t["combinations"]), styles["int"])],
+        ["netto rendement", cell(ws, float(t["net_return_eur"]), styles["eur"])],
+        ["bespaarde uitkeringsmaanden", cell(ws, float(t["months_saved"]), styles["dec"])],
+        ["verwachte kosten", cell(ws, float(t["expected_cost_eur"]), styles["eur"])],
         ["budget", _budget_cell(ws, t["budget_eur"], styles)],
         ["oplossing", STATUS_WORDS.get(str(t["status"]), str(t["status"]))],
-        ["hoogstens onder het optimum", _cell(ws, float(t["gap_eur"]), styles["eur"])],
+        ["hoogstens onder het optimum", cell(ws, float(t["gap_eur"]), styles["eur"])],
         [],
-        [_cell(ws, "Vergeleken met plannen per meter", bold)],
+        [cell(ws, "Vergeleken met plannen per meter", bold)],
         [comparison_sentence(comparison)],
-        [_cell(ws, h, styles["header"]) for h in COMPARISON_HEADERS],
+        [cell(ws, h, styles["header"]) for h in COMPARISON_HEADERS],
     ]
     header_row = len(rows)  # 1-based row of the comparison's header
     for label, r in zip(
@@ -219,14 +218,14 @@ def _summary(
         rows.append(
             [
                 label,
-                _cell(ws, int(r["assigned"]), styles["int"]),
-                _cell(ws, int(r["combinations"]), styles["int"]),
-                _cell(ws, float(r["net_return_eur"]), styles["eur"]),
-                _cell(ws, float(r["months_saved"]), styles["dec"]),
-                _cell(ws, float(r["expected_cost_eur"]), styles["eur"]),
+                cell(ws, int(r["assigned"]), styles["int"]),
+                cell(ws, int(r["combinations"]), styles["int"]),
+                cell(ws, float(r["net_return_eur"]), styles["eur"]),
+                cell(ws, float(r["months_saved"]), styles["dec"]),
+                cell(ws, float(r["expected_cost_eur"]), styles["eur"]),
             ]
         )
-    rows += [[], [_cell(ws, "Aannames en kanttekeningen", bold)]]
+    rows += [[], [cell(ws, "Aannames en kanttekeningen", bold)]]
     room = int(sum(widths) * 0.95)
     texts = [
         "Een combinatie is hoogstens één instrument per meter, in een werkbare volgorde "
@@ -250,7 +249,7 @@ def _summary(
 
 def _budget_cell(ws: WriteOnlyWorksheet, budget: Any, styles: dict[str, str]) -> Any:
     value = float(budget) if budget is not None else float("nan")
-    return "geen budgetgrens" if np.isnan(value) else _cell(ws, value, styles["eur"])
+    return "geen budgetgrens" if np.isnan(value) else cell(ws, value, styles["eur"])
 
 
 def _table(
@@ -264,14 +263,14 @@ def _table(
     ws.freeze_panes = freeze
     print_setup(ws, title=f"Optimale mix rendementmeter - {title.lower()}")
     ws.row_dimensions[1].height = header_height(headers, widths)
-    ws.append([_cell(ws, h, styles["header"]) for h in headers])
-    cells = [_cell(ws, None, styles[c.kind]) for c in columns]
+    ws.append([cell(ws, h, styles["header"]) for h in headers])
+    cells = [cell(ws, None, styles[c.kind]) for c in columns]
     n = len(columns[0].values) if columns else 0
     for i in range(n):
-        for cell, column in zip(cells, columns, strict=True):
+        for slot, column in zip(cells, columns, strict=True):
             v = column.values[i]
-            cell.value = None if isinstance(v, float) and np.isnan(v) else v
-            as_text(cell)
+            slot.value = None if isinstance(v, float) and np.isnan(v) else v
+            as_text(slot)
         ws.append(cells)
     ws.auto_filter.ref = f"A1:{get_column_letter(max(1, len(columns)))}{n + 1}"
 
@@ -294,21 +293,9 @@ def _styles(wb: Workbook) -> dict[str, str]:
         name = f"mix_{kind}"
         wb.add_named_style(NamedStyle(name=name, number_format=fmt))
         out[kind] = name
-    header = NamedStyle(
-        name="mix_header",
-        font=Font(bold=True, color="FFFFFF"),
-        fill=PatternFill("solid", fgColor=HEADER_COLOUR),
-        alignment=Alignment(wrap_text=True, vertical="center"),
-    )
+    header = header_style("mix_header")
     wb.add_named_style(header)
     wb.add_named_style(NamedStyle(name="mix_bold", font=Font(bold=True)))
     wb.add_named_style(NamedStyle(name="mix_title", font=Font(bold=True, size=14)))
     out.update(header="mix_header", bold="mix_bold", title="mix_title")
     return out
-
-
-def _cell(ws: WriteOnlyWorksheet, value: Any, style: str | None = None) -> WriteOnlyCell:
-    cell = as_text(WriteOnlyCell(ws, value=value))
-    if style is not None:
-        cell.style = style
-    return cell
