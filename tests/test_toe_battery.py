@@ -48,7 +48,8 @@ SELECTIVE = [r for r, kw in BATTERY.items() if kw.get("selection") not in (None,
 KNOWN = {
     "keuze-op-type": "the kind of trajectory is chosen on the unobserved type: one entry hazard "
     "for every instrument cannot see it, and the entry hazard per instrument (entry_hazard: "
-    "instrument, not the default) still leaves Jobhunt 3 months off",
+    "instrument, not the default) still leaves Jobhunt 3.5 months off: its mass points "
+    "describe entry patterns, not outflow types",
     "afroming-eenmalig": "loonkostensubsidie off by 1.02 months (bound 1.0) on seed 101; over 10 "
     "seeds at 10,000 clients +0.41 with a standard deviation of 1.18 (a rarely used instrument)",
     "timing-per-instrument": "loonkostensubsidie off by 1.6 months on seed 101; over 10 seeds "
@@ -71,23 +72,27 @@ def _run(regime: str) -> RegimeRun:
     return run_regime(regime, clients=CLIENTS, seed=SEED, interval=0.9, draws=100)
 
 
-def _report(regime: str, run: RegimeRun) -> None:
-    """One line of figures for the README's table (shown with ``pytest -rA``)."""
+def _report(regime: str, run: RegimeRun, capsys: pytest.CaptureFixture[str]) -> None:
+    """One line of figures for the README's table, written straight to the terminal so that
+    the known failures (xfail, whose captured output pytest does not show) print theirs too."""
     toe = run.saved[run.saved["model"] == "toe"]
     covered = float((toe["coverage"] * toe["clients"]).sum() / toe["clients"].sum())
     worst = run.saved_bias("toe").abs().idxmax()
-    print(
-        f"{regime}: mean |bias| default {run.mean_abs_bias('default'):.2f}, "
-        f"timing-of-events {run.mean_abs_bias('toe'):.2f}; worst {worst} "
-        f"{run.saved_bias('toe')[worst]:+.2f}; 90% intervals cover {covered:.0%}; "
-        f"{run.facts.get('mass_points')} mass points; fit {run.facts.get('toe_seconds', 0):.0f} s"
-    )
+    with capsys.disabled():
+        print(
+            f"\n{regime}: mean |bias| default {run.mean_abs_bias('default'):.2f}, "
+            f"timing-of-events {run.mean_abs_bias('toe'):.2f}; worst {worst} "
+            f"{run.saved_bias('toe')[worst]:+.2f}; 90% intervals cover {covered:.0%}; "
+            f"{run.facts.get('mass_points')} mass points; fit {run.facts.get('toe_seconds', 0):.0f} s"
+        )
 
 
 @pytest.mark.parametrize("regime", _regimes())
-def test_months_saved_are_right_in_every_regime(regime: str) -> None:
+def test_months_saved_are_right_in_every_regime(
+    regime: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     run = _run(regime)
-    _report(regime, run)
+    _report(regime, run, capsys)
     if regime in SELECTIVE:  # the check can fail: the default model is biased here
         assert run.mean_abs_bias("default") > 1.0, run.saved_bias("default").round(2).to_dict()
     toe = run.saved[run.saved["model"] == "toe"]
@@ -99,9 +104,9 @@ def test_months_saved_are_right_in_every_regime(regime: str) -> None:
     assert (bias.abs() < 1.0).all(), bias.round(2).to_dict()
 
 
-def test_no_harm_without_unobserved_heterogeneity() -> None:
+def test_no_harm_without_unobserved_heterogeneity(capsys: pytest.CaptureFixture[str]) -> None:
     run = _run("geen-heterogeniteit")
-    _report("geen-heterogeniteit", run)
+    _report("geen-heterogeniteit", run, capsys)
     toe, default = run.saved_bias("toe"), run.saved_bias("default")
     assert (toe - default).abs().max() < 0.1, (toe - default).round(3).to_dict()
 
