@@ -17,8 +17,9 @@ from rendement.model.fitting import fit_model
 from rendement.model.hazard_model import HazardModel
 from rendement.report import build_report, holdout_sample
 from rendement.report.discrimination import discrimination
-from rendement.report.evaluation import calibration, group_accuracy
+from rendement.report.evaluation import GroupAccuracy, calibration, group_accuracy
 from rendement.report.html import render_html
+from rendement.report.verdict import groups_verdict
 
 TOPICS = {"calibration", "discrimination", "groups", "instruments", "fairness", "heterogeneity"}
 
@@ -110,3 +111,23 @@ def test_historical_data_where_every_spell_ended_picks_a_cut_off(tmp_path: Path)
     assert "elke uitkeringsperiode in de gegevens is beëindigd" in note  # Dutch by default
     assert report.key_figures["holdout"]["cutoff"] in note
     assert report.key_figures["holdout"]["clients"] > 100
+
+
+def _accuracy(right: float, left_6m: float) -> GroupAccuracy:
+    table = pd.DataFrame({"clients": [100], "left_6m": [left_6m]})
+    return GroupAccuracy(table, pd.DataFrame(), 12, right, right, "", boundary_6m=right)
+
+
+@pytest.mark.parametrize(
+    ("right", "colour"),
+    [(0.70, "orange"), (0.705, "orange"), (0.72, "green"), (0.66, "orange"), (0.60, "red")],
+)
+def test_outflow_groups_are_green_only_when_better_than_everyone_in_the_larger_group(
+    right: float, colour: str
+) -> None:
+    """30% leave within 6 months: putting everyone in "not within 6" is right for 70%. A model
+    that does just that (70%) or no better than the rounding shows is not green."""
+    v = groups_verdict(_accuracy(right, 0.30), pd.DataFrame(), "nl")
+    assert v.colour == colour, v
+    assert "70%" in v.text
+    assert ("voegt daar niets aan toe" in v.text) == (colour != "green")

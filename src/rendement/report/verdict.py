@@ -10,8 +10,10 @@ Six questions, answered from the out-of-time validation (hold-out sample):
   green when the model's C is at most :data:`C_GREEN` below the challenger's,
   orange up to :data:`C_ORANGE`, red beyond (or a C below 0.55);
 * **uitstroomgroepen** - the share classified right on "leaves within 6
-  months" against the naive rule (everyone in the larger class): green at or
-  above it, orange up to 5 points below, red further below;
+  months" against the naive rule (everyone in the larger class): green when at
+  least :data:`GROUPS_MARGIN` above it (a model that puts everyone in the larger
+  class equals the rule and adds nothing), orange from 5 points below up to that,
+  red further below;
 * **instrumenteffecten** - enough entries and outflows per instrument of the
   meter (the thresholds of the instrument warnings);
 * **eerlijkheid** - calibration ratios by gender and age band with bootstrap
@@ -42,6 +44,9 @@ from rendement.report.sections import Section
 
 CALIBRATION_ORANGE = 0.03
 C_GREEN, C_ORANGE = 0.02, 0.05
+#: How far above the naive rule the outflow groups must classify to be green: one
+#: percentage point, so that the two (rounded) percentages the sentence shows differ.
+GROUPS_MARGIN = 0.01
 COLOURS = {"nl": {"green": "groen", "orange": "oranje", "red": "rood", "grey": "grijs"}}
 
 
@@ -134,17 +139,22 @@ def groups_verdict(acc: GroupAccuracy, clients: pd.DataFrame, lang: str) -> Verd
         acc.table["left_6m"].mul(acc.table["clients"]).sum() / max(1, acc.table["clients"].sum())
     )
     naive = max(f6, 1.0 - f6)
-    colour = "green" if right >= naive else "orange" if right >= naive - 0.05 else "red"
+    better = right >= naive + GROUPS_MARGIN
+    colour = "green" if better else "orange" if right >= naive - 0.05 else "red"
     if lang == "nl":
         text = (
             f"{_n(100 * right, lang, 0)}% goed ingedeeld op uitstroom binnen 6 maanden, tegen "
             f"{_n(100 * naive, lang, 0)}% als iedereen in de grootste groep zou staan."
         )
+        if not better:
+            text += " De indeling voegt daar niets aan toe."
     else:
         text = (
             f"{100 * right:.0f}% classified right on leaving within 6 months, against "
             f"{100 * naive:.0f}% when everyone is put in the larger class."
         )
+        if not better:
+            text += " The groups add nothing to that."
     return Verdict("groups", colour, text)
 
 
