@@ -130,4 +130,4 @@ def test_outflow_groups_are_green_only_when_better_than_everyone_in_the_larger_g
     v = groups_verdict(_accuracy(right, 0.30), pd.DataFrame(), "nl")
     assert v.colour == colour, v
     assert "70%" in v.text
-    assert ("voegt daar niets aan toe" in v.text) == (colour != "green")
+    assert ("voegt de indeling niets toe" in v.text) == (colour != "green")

@@ -147,14 +147,14 @@ def groups_verdict(acc: GroupAccuracy, clients: pd.DataFrame, lang: str) -> Verd
             f"{_n(100 * naive, lang, 0)}% als iedereen in de grootste groep zou staan."
         )
         if not better:
-            text += " De indeling voegt daar niets aan toe."
+            text += " Op deze maat voegt de indeling niets toe; voor de rangorde zie de C-index."
     else:
         text = (
             f"{100 * right:.0f}% classified right on leaving within 6 months, against "
             f"{100 * naive:.0f}% when everyone is put in the larger class."
         )
         if not better:
-            text += " The groups add nothing to that."
+            text += " On this measure the groups add nothing; for the ranking see the C-index."
     return Verdict("groups", colour, text)
 
 
